@@ -1,0 +1,68 @@
+"""Who may open a page: signed-in members, and only the services their union contracted."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from kosmo.features import get_feature
+
+FEATURE_UNAVAILABLE_STATUS = 404
+
+
+def member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Signed-in members only; anyone else is sent to the login page, staff get a 403."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if request.member is None:
+            return render(request, "kosmo/members_only.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def feature_unavailable(request: HttpRequest) -> HttpResponse:
+    return render(request, "kosmo/feature_unavailable.html", status=FEATURE_UNAVAILABLE_STATUS)
+
+
+def feature_required(
+    key: str,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """The page belongs to the service `key`: a union without that contract gets the manual's
+    「この機能はご利用いただけません」 page instead."""
+    get_feature(key)  # fail at import time on a misspelt key
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            union = request.union
+            if union is None or not union.has_feature(key):
+                return feature_unavailable(request)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+class MemberRequiredMixin:
+    """Class-based views: the same rule as `member_required`."""
+
+    def dispatch(self, request, *args, **kwargs):
+        return member_required(super().dispatch)(request, *args, **kwargs)
+
+
+class FeatureRequiredMixin:
+    """Class-based views: set `feature = "<key>"`; the same rule as `feature_required`."""
+
+    feature: str = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        return feature_required(self.feature)(super().dispatch)(request, *args, **kwargs)

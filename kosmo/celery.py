@@ -1,0 +1,26 @@
+"""The Celery application: configured from Django settings (CELERY_*), tasks autodiscovered."""
+
+import os
+
+from celery import Celery, Task
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kosmo.settings")
+
+
+class KosmoTask(Task):
+    """Every task retries transient failures (lost connections, time-outs) with backoff.
+
+    Tasks acknowledge late (settings), so a worker that dies mid-task leaves the message to
+    be delivered again; tasks are written to be idempotent for that reason.
+    """
+
+    autoretry_for = (ConnectionError, TimeoutError)
+    retry_backoff = True
+    retry_backoff_max = 600
+    retry_jitter = True
+    max_retries = 5
+
+
+app = Celery("kosmo", task_cls=KosmoTask)
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

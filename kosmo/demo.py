@@ -1,0 +1,301 @@
+"""Demo data for `manage.py seed_demo`: two unions, a few households, accounts to sign in with.
+
+Other apps add their own demo data with a `demo.py` module exposing `seed(unions)`;
+seed_demo calls each after this one. Everything is keyed by natural keys, so running it
+again updates rather than duplicates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group, Permission
+
+from accounts.models import User
+from kosmo.models import Household, Person, Union
+
+DEMO_PASSWORD = "Kosmo-demo-2026"
+STAFF_GROUP = "組合スタッフ"
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    branch: str
+    relationship: str
+    family_name: str
+    given_name: str
+    family_name_kana: str
+    given_name_kana: str
+    sex: str
+    birth_date: dt.date
+    username: str | None = None
+
+
+UNIONS = [
+    {
+        "slug": "kosmo",
+        "insurer_number": "06139999",
+        "name": "コスモ健康保険組合",
+        "tier": Union.ContractTier.RICH,
+        "domain": "127.0.0.1",
+        "brand_color": "#0b5cab",
+        "contact_phone": "03-1234-5678",
+        "contact_hours": "平日 9:00〜17:00",
+        "contact_email": "kenpo@kosmo.example.jp",
+        "postal_code": "100-0005",
+        "address": "東京都千代田区丸の内1-1-1",
+    },
+    {
+        "slug": "sakura",
+        "insurer_number": "06130001",
+        "name": "さくら健康保険組合",
+        "tier": Union.ContractTier.STANDARD,
+        "domain": "localhost",
+        "brand_color": "#a3245a",
+        "contact_phone": "06-9876-5432",
+        "contact_hours": "平日 9:30〜17:30",
+        "contact_email": "info@sakura-kenpo.example.jp",
+        "postal_code": "530-0001",
+        "address": "大阪府大阪市北区梅田1-2-3",
+    },
+]
+
+SELF, SPOUSE, CHILD = (
+    Person.Relationship.SELF,
+    Person.Relationship.SPOUSE,
+    Person.Relationship.CHILD,
+)
+M, F = Person.Sex.MALE, Person.Sex.FEMALE
+
+HOUSEHOLDS = {
+    "kosmo": [
+        (
+            "1001",
+            "10001",
+            "東京都新宿区西新宿2-8-1",
+            [
+                DemoPerson(
+                    "00",
+                    SELF,
+                    "山田",
+                    "太郎",
+                    "ヤマダ",
+                    "タロウ",
+                    M,
+                    dt.date(1979, 8, 22),
+                    "yamada_taro",
+                ),
+                DemoPerson(
+                    "01",
+                    SPOUSE,
+                    "山田",
+                    "花子",
+                    "ヤマダ",
+                    "ハナコ",
+                    F,
+                    dt.date(1981, 3, 3),
+                    "yamada_hanako",
+                ),
+                DemoPerson(
+                    "02", CHILD, "山田", "一郎", "ヤマダ", "イチロウ", M, dt.date(2010, 5, 5)
+                ),
+                DemoPerson(
+                    "03", CHILD, "山田", "さくら", "ヤマダ", "サクラ", F, dt.date(2019, 5, 1)
+                ),
+            ],
+        ),
+        (
+            "1001",
+            "10002",
+            "東京都世田谷区太子堂4-1-1",
+            [
+                DemoPerson(
+                    "00", SELF, "佐藤", "健", "サトウ", "ケン", M, dt.date(1989, 1, 7), "sato_ken"
+                ),
+                DemoPerson(
+                    "01",
+                    SPOUSE,
+                    "佐藤",
+                    "美咲",
+                    "サトウ",
+                    "ミサキ",
+                    F,
+                    dt.date(1989, 1, 8),
+                    "sato_misaki",
+                ),
+            ],
+        ),
+        (
+            "1002",
+            "20001",
+            "神奈川県横浜市西区みなとみらい2-2-1",
+            [
+                DemoPerson(
+                    "00",
+                    SELF,
+                    "鈴木",
+                    "誠",
+                    "スズキ",
+                    "マコト",
+                    M,
+                    dt.date(1960, 12, 1),
+                    "suzuki_makoto",
+                ),
+            ],
+        ),
+    ],
+    "sakura": [
+        (
+            "2001",
+            "30001",
+            "大阪府大阪市中央区本町3-5-7",
+            [
+                DemoPerson(
+                    "00",
+                    SELF,
+                    "田中",
+                    "一郎",
+                    "タナカ",
+                    "イチロウ",
+                    M,
+                    dt.date(1975, 4, 1),
+                    "tanaka_ichiro",
+                ),
+                DemoPerson(
+                    "01",
+                    SPOUSE,
+                    "田中",
+                    "洋子",
+                    "タナカ",
+                    "ヨウコ",
+                    F,
+                    dt.date(1977, 11, 23),
+                    "tanaka_yoko",
+                ),
+                DemoPerson(
+                    "02", CHILD, "田中", "陽斗", "タナカ", "ハルト", M, dt.date(2012, 8, 10)
+                ),
+            ],
+        ),
+        (
+            "2001",
+            "30002",
+            "兵庫県神戸市中央区加納町6-5-1",
+            [
+                DemoPerson(
+                    "00",
+                    SELF,
+                    "高橋",
+                    "純",
+                    "タカハシ",
+                    "ジュン",
+                    F,
+                    dt.date(1992, 2, 29),
+                    "takahashi_jun",
+                ),
+            ],
+        ),
+    ],
+}
+
+STAFF = {"kosmo": "staff_kosmo", "sakura": "staff_sakura"}
+SUPERUSER = "kosmo_admin"
+
+
+def seed() -> dict[str, Union]:
+    """Create or refresh the demo unions, households, persons and accounts."""
+    unions = {}
+    for fields in UNIONS:
+        fields = dict(fields)
+        slug = fields.pop("slug")
+        union, _ = Union.objects.update_or_create(slug=slug, defaults=fields)
+        unions[slug] = union
+    staff_group = _staff_group()
+    for slug, households in HOUSEHOLDS.items():
+        union = unions[slug]
+        for symbol, number, address, people in households:
+            household, _ = Household.objects.get_or_create(
+                union=union, symbol=symbol, number=number
+            )
+            for demo in people:
+                _seed_person(household, address, demo)
+        staff, _ = User.objects.update_or_create(
+            username=STAFF[slug], defaults={"union": union, "is_staff": True, "person": None}
+        )
+        staff.set_password(DEMO_PASSWORD)
+        staff.save()
+        staff.groups.add(staff_group)
+    admin, _ = User.objects.update_or_create(
+        username=SUPERUSER, defaults={"is_staff": True, "is_superuser": True, "union": None}
+    )
+    admin.set_password(DEMO_PASSWORD)
+    admin.save()
+    return unions
+
+
+def _seed_person(household: Household, address: str, demo: DemoPerson) -> None:
+    insured = demo.relationship == SELF
+    person, _ = Person.objects.update_or_create(
+        household=household,
+        branch=demo.branch,
+        defaults={
+            "role": Person.Role.INSURED if insured else Person.Role.DEPENDENT,
+            "relationship": demo.relationship,
+            "family_name": demo.family_name,
+            "given_name": demo.given_name,
+            "family_name_kana": demo.family_name_kana,
+            "given_name_kana": demo.given_name_kana,
+            "sex": demo.sex,
+            "birth_date": demo.birth_date,
+            "qualified_on": max(demo.birth_date, dt.date(2015, 4, 1)),
+            "postal_code": "",
+            "address": address,
+        },
+    )
+    if demo.username:
+        user, _ = User.objects.update_or_create(
+            username=demo.username,
+            defaults={
+                "person": person,
+                "email": f"{demo.username.replace('_', '.')}@example.jp",
+                "is_temporary_id": False,
+            },
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+
+
+def _staff_group() -> Group:
+    group, _ = Group.objects.get_or_create(name=STAFF_GROUP)
+    group.permissions.set(
+        Permission.objects.filter(content_type__app_label__in=["kosmo", "accounts"]).exclude(
+            codename__in=["add_union", "delete_union"]
+        )
+    )
+    return group
+
+
+def credentials() -> list[tuple[str, str, str, str]]:
+    """(union, user ID, name, role) of every demo account, for printing."""
+    rows = []
+    for user in (
+        User.objects.filter(username__in=_demo_usernames())
+        .select_related("union", "person")
+        .order_by("union__insurer_number", "username")
+    ):
+        if user.person_id:
+            role = user.person.get_role_display()
+        else:
+            role = "管理者" if user.is_superuser else "組合スタッフ"
+        rows.append(
+            (user.union.name if user.union else "(全組合)", user.username, user.display_name, role)
+        )
+    return rows
+
+
+def _demo_usernames() -> list[str]:
+    names = [
+        p.username for hs in HOUSEHOLDS.values() for *_, people in hs for p in people if p.username
+    ]
+    return [*names, *STAFF.values(), SUPERUSER]

@@ -1,0 +1,37 @@
+from django.conf import settings
+from django.contrib.auth import logout
+from django.shortcuts import render
+
+from kosmo.tenancy import belongs_to, resolve_union
+
+
+class UnionMiddleware:
+    """Sets `request.union` (the tenant of this host) and `request.member` (their Person).
+
+    A signed-in account of another union is signed out and refused: a session never crosses
+    from one union's portal to another's.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.union = resolve_union(request)
+        user = request.user
+        if user.is_authenticated and not belongs_to(user, request.union):
+            logout(request)
+            return render(request, "kosmo/wrong_union.html", status=403)
+        request.member = user.person if user.is_authenticated and user.person_id else None
+        return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware:
+    """Adds the site's Content-Security-Policy: no inline script or style, nothing off-site."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        return response

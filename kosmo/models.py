@@ -1,0 +1,282 @@
+"""The shared domain core: unions (tenants), households and the persons they cover."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kosmo.features import FEATURES, Tier, get_feature, tier_includes
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class Union(models.Model):
+    """A health-insurance society (健康保険組合): the tenant every other row belongs to."""
+
+    class ContractTier(models.TextChoices):
+        STANDARD = Tier.STANDARD, _("スタンダード版")
+        RICH = Tier.RICH, _("リッチ版")
+
+    insurer_number = models.CharField(
+        _("保険者番号"),
+        max_length=8,
+        unique=True,
+        validators=[RegexValidator(r"^\d{8}$", _("保険者番号は8桁の数字で入力してください。"))],
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    slug = models.SlugField(_("識別名"), unique=True)
+    domain = models.CharField(
+        _("ホスト名"),
+        max_length=253,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("このホスト名でアクセスされたときにこの組合のポータルを表示します。"),
+    )
+    tier = models.CharField(
+        _("契約"), max_length=16, choices=ContractTier.choices, default=ContractTier.STANDARD
+    )
+    feature_overrides = models.JSONField(
+        _("機能の個別設定"),
+        default=dict,
+        blank=True,
+        help_text=_("契約の既定から外れる機能だけを {機能キー: true/false} で持ちます。"),
+    )
+    brand_color = models.CharField(
+        _("ブランドカラー"),
+        max_length=7,
+        default="#0b5cab",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("#RRGGBB の形式で入力してください。"))],
+    )
+    logo = models.ImageField(_("ロゴ"), upload_to="unions/logos/", blank=True)
+    password_min_length = models.PositiveSmallIntegerField(
+        _("パスワードの最小文字数"),
+        default=8,
+        validators=[MinValueValidator(8), MaxValueValidator(64)],
+    )
+    password_max_length = models.PositiveSmallIntegerField(
+        _("パスワードの最大文字数"),
+        default=64,
+        validators=[MinValueValidator(8), MaxValueValidator(64)],
+    )
+    password_min_character_classes = models.PositiveSmallIntegerField(
+        _("パスワードに必要な文字種の数"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
+        help_text=_("英大文字・英小文字・数字・記号のうち、いくつ以上を含める必要があるか。"),
+    )
+    contact_phone = models.CharField(_("問い合わせ電話番号"), max_length=20, blank=True)
+    contact_hours = models.CharField(_("受付時間"), max_length=100, blank=True)
+    contact_email = models.EmailField(_("問い合わせメールアドレス"), blank=True)
+    postal_code = models.CharField(_("郵便番号"), max_length=8, blank=True)
+    address = models.CharField(_("所在地"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("健康保険組合")
+        verbose_name_plural = _("健康保険組合")
+        ordering = ["insurer_number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(password_min_length__lte=models.F("password_max_length")),
+                name="union_password_length_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.domain:
+            self.domain = self.domain.strip().lower()
+        unknown = set(self.feature_overrides or {}) - {feature.key for feature in FEATURES}
+        if unknown:
+            raise ValidationError({"feature_overrides": _("不明な機能キーがあります。")})
+        if self.password_min_length > self.password_max_length:
+            raise ValidationError(
+                {"password_min_length": _("最小文字数は最大文字数以下にしてください。")}
+            )
+
+    @cached_property
+    def enabled_feature_keys(self) -> frozenset[str]:
+        overrides = self.feature_overrides or {}
+        return frozenset(
+            feature.key
+            for feature in FEATURES
+            if overrides.get(feature.key, tier_includes(self.tier, feature))
+        )
+
+    def has_feature(self, key: str) -> bool:
+        """Whether the union's contract includes the feature (an unknown key is an error)."""
+        get_feature(key)
+        return key in self.enabled_feature_keys
+
+    def set_enabled_features(self, keys: set[str]) -> None:
+        """Store the switches so that exactly `keys` are enabled, as the diff from the tier."""
+        self.feature_overrides = {
+            feature.key: feature.key in keys
+            for feature in FEATURES
+            if (feature.key in keys) != tier_includes(self.tier, feature)
+        }
+        self.__dict__.pop("enabled_feature_keys", None)
+
+
+class Household(models.Model):
+    """A 世帯: the persons sharing one 記号・番号 in a union."""
+
+    union = models.ForeignKey(
+        Union, verbose_name=_("健康保険組合"), on_delete=models.PROTECT, related_name="households"
+    )
+    symbol = models.CharField(_("記号"), max_length=8)
+    number = models.CharField(_("番号"), max_length=8)
+
+    class Meta:
+        verbose_name = _("世帯")
+        verbose_name_plural = _("世帯")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["union", "symbol", "number"], name="household_unique_symbol_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.symbol}-{self.number}"
+
+
+class PersonQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> PersonQuerySet:
+        """The persons whose data this account may see.
+
+        An insured member sees the whole household; a dependent sees only themself;
+        an account without a person (staff) sees no member through the portal.
+        """
+        person = getattr(user, "person", None)
+        if person is None:
+            return self.none()
+        if person.role == Person.Role.INSURED:
+            return self.filter(household_id=person.household_id)
+        return self.filter(pk=person.pk)
+
+
+class Person(models.Model):
+    """Someone the union covers: the insured person (本人) or a dependent (被扶養者)."""
+
+    class Role(models.TextChoices):
+        INSURED = "insured", _("被保険者")
+        DEPENDENT = "dependent", _("被扶養者")
+
+    class Relationship(models.TextChoices):
+        SELF = "self", _("本人")
+        SPOUSE = "spouse", _("配偶者")
+        CHILD = "child", _("子")
+        PARENT = "parent", _("父母")
+        GRANDPARENT = "grandparent", _("祖父母")
+        GRANDCHILD = "grandchild", _("孫")
+        SIBLING = "sibling", _("兄弟姉妹")
+        OTHER = "other", _("その他")
+
+    class Sex(models.TextChoices):
+        MALE = "1", _("男")
+        FEMALE = "2", _("女")
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("世帯"), on_delete=models.PROTECT, related_name="persons"
+    )
+    role = models.CharField(_("区分"), max_length=16, choices=Role.choices)
+    relationship = models.CharField(_("続柄"), max_length=16, choices=Relationship.choices)
+    branch = models.CharField(
+        _("枝番"), max_length=2, validators=[RegexValidator(r"^\d{2}$", _("枝番は2桁の数字です。"))]
+    )
+    family_name = models.CharField(_("姓"), max_length=50)
+    given_name = models.CharField(_("名"), max_length=50)
+    family_name_kana = models.CharField(_("姓(カナ)"), max_length=50)
+    given_name_kana = models.CharField(_("名(カナ)"), max_length=50)
+    sex = models.CharField(_("性別"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("生年月日"))
+    qualified_on = models.DateField(_("資格取得日"))
+    disqualified_on = models.DateField(_("資格喪失日"), null=True, blank=True)
+    postal_code = models.CharField(_("郵便番号"), max_length=8, blank=True)
+    address = models.CharField(_("住所"), max_length=200, blank=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("加入者")
+        verbose_name_plural = _("加入者")
+        ordering = ["household_id", "branch"]
+        constraints = [
+            models.UniqueConstraint(fields=["household", "branch"], name="person_unique_branch"),
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=Q(role="insured"),
+                name="household_single_insured",
+            ),
+            models.CheckConstraint(
+                condition=(Q(role="insured") & Q(relationship="self"))
+                | (Q(role="dependent") & ~Q(relationship="self")),
+                name="person_role_matches_relationship",
+            ),
+            models.CheckConstraint(
+                condition=Q(disqualified_on__isnull=True)
+                | Q(disqualified_on__gte=models.F("qualified_on")),
+                name="person_disqualified_after_qualified",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.family_name} {self.given_name}"
+
+    @property
+    def full_name_kana(self) -> str:
+        return f"{self.family_name_kana} {self.given_name_kana}"
+
+    @property
+    def is_insured(self) -> bool:
+        return self.role == self.Role.INSURED
+
+
+class OutboundEmail(models.Model):
+    """One e-mail queued for delivery by `kosmo.tasks.deliver_email`.
+
+    The row makes delivery idempotent (a duplicate task finds it sent) and leaves a record
+    of what was sent to whom; the bodies, which may hold codes or links, are cleared once
+    the message has left.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("送信待ち")
+        SENT = "sent", _("送信済み")
+        FAILED = "failed", _("送信失敗")
+
+    to = models.JSONField(_("宛先"))
+    template = models.CharField(_("テンプレート"), max_length=100)
+    subject = models.CharField(_("件名"), max_length=255)
+    body_text = models.TextField(blank=True)
+    body_html = models.TextField(blank=True)
+    state = models.CharField(
+        _("状態"), max_length=16, choices=State.choices, default=State.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("試行回数"), default=0)
+    last_error = models.TextField(_("エラー"), blank=True)
+    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("送信日時"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("送信メール")
+        verbose_name_plural = _("送信メール")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.subject

@@ -1,0 +1,36 @@
+from django import template
+
+from kosmo import dates, money
+
+register = template.Library()
+
+
+@register.filter
+def yen(amount):
+    """``{{ 12960|yen }}`` → ``¥12,960``."""
+    return money.format_yen(amount)
+
+
+@register.filter
+def en(amount):
+    """``{{ 1914|en }}`` → ``1,914円``."""
+    return money.format_en(amount)
+
+
+@register.filter
+def wareki(value):
+    """``{{ date|wareki }}`` → ``令和7年7月4日``."""
+    return dates.format_wareki(value)
+
+
+@register.filter
+def year_month(value):
+    """``{{ date|year_month }}`` → ``2025/01``."""
+    return dates.format_month(value)
+
+
+@register.simple_tag(takes_context=True)
+def has_feature(context, key):
+    """``{% has_feature "medical" as on %}``: whether this union contracted the service."""
+    union = context.get("union")
+    return bool(union and union.has_feature(key))

@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from kosmo import views
+
+admin.site.site_header = "KOSMO Web 管理"
+admin.site.site_title = "KOSMO Web 管理"
+admin.site.index_title = "管理メニュー"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("branding.css", views.branding_css, name="branding_css"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    # Public media only (logos, profile images); private media has its own authorising views.
+    re_path(
+        rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
+        serve,
+        {"document_root": settings.MEDIA_ROOT},
+    ),
+]

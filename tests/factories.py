@@ -1,0 +1,78 @@
+import datetime as dt
+
+import factory
+
+from accounts.models import User
+from kosmo.models import Household, Person, Union
+
+PASSWORD = "Test-pass-2026"
+
+
+class UnionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Union
+
+    insurer_number = factory.Sequence(lambda n: f"0613{n:04d}")
+    name = factory.Sequence(lambda n: f"テスト{n}健康保険組合")
+    slug = factory.Sequence(lambda n: f"union-{n}")
+    tier = Union.ContractTier.STANDARD
+    contact_phone = "03-0000-0000"
+
+
+class HouseholdFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Household
+
+    union = factory.SubFactory(UnionFactory)
+    symbol = "1001"
+    number = factory.Sequence(lambda n: f"{n + 1:05d}")
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    household = factory.SubFactory(HouseholdFactory)
+    role = Person.Role.INSURED
+    relationship = Person.Relationship.SELF
+    branch = "00"
+    family_name = "山田"
+    given_name = "太郎"
+    family_name_kana = "ヤマダ"
+    given_name_kana = "タロウ"
+    sex = Person.Sex.MALE
+    birth_date = dt.date(1979, 8, 22)
+    qualified_on = dt.date(2015, 4, 1)
+    address = "東京都新宿区西新宿2-8-1"
+
+
+class DependentFactory(PersonFactory):
+    role = Person.Role.DEPENDENT
+    relationship = Person.Relationship.SPOUSE
+    branch = factory.Sequence(lambda n: f"{n % 98 + 1:02d}")
+    given_name = "花子"
+    given_name_kana = "ハナコ"
+    sex = Person.Sex.FEMALE
+    birth_date = dt.date(1981, 3, 3)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"member{n:05d}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.jp")
+    person = factory.SubFactory(PersonFactory)
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def saved(user, create, extracted, **kwargs):
+        if create:
+            user.save()
+
+
+class StaffFactory(UserFactory):
+    person = None
+    union = factory.SubFactory(UnionFactory)
+    is_staff = True
