@@ -5,6 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from kosmo.features import FEATURE_CHOICES
 from kosmo.models import Household, Person, Union
 
+# Actions other apps add to 加入者 (accounts adds 「アカウントを発行する」): the core never
+# imports an app; apps append here from their admin.py.
+PERSON_ACTIONS: list = []
+
 
 class UnionScopedAdmin(admin.ModelAdmin):
     """Staff see and edit only their own union's rows; a deployment superuser sees all.
@@ -46,6 +50,8 @@ class UnionForm(forms.ModelForm):
             "password_min_length",
             "password_max_length",
             "password_min_character_classes",
+            "idle_timeout_minutes",
+            "mail_from",
             "contact_phone",
             "contact_hours",
             "contact_email",
@@ -90,6 +96,7 @@ class HouseholdAdmin(UnionScopedAdmin):
 @admin.register(Person)
 class PersonAdmin(UnionScopedAdmin):
     union_path = "household__union"
+    actions = PERSON_ACTIONS
     list_display = [
         "full_name",
         "role",

@@ -68,9 +68,25 @@ class Union(models.Model):
     )
     password_min_character_classes = models.PositiveSmallIntegerField(
         _("パスワードに必要な文字種の数"),
-        default=2,
+        default=1,
         validators=[MinValueValidator(1), MaxValueValidator(4)],
         help_text=_("英大文字・英小文字・数字・記号のうち、いくつ以上を含める必要があるか。"),
+    )
+    idle_timeout_minutes = models.PositiveSmallIntegerField(
+        _("無操作タイムアウト(分)"),
+        default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(240)],
+        help_text=_(
+            "「ログイン状態の保存」をしていないセッションが、操作がないまま切れるまでの時間。"
+        ),
+    )
+    mail_from = models.CharField(
+        _("メール送信元"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "例: コスモ健康保険組合 <no-reply@kosmo.example.jp>。空欄ならサイト共通の送信元。"
+        ),
     )
     contact_phone = models.CharField(_("問い合わせ電話番号"), max_length=20, blank=True)
     contact_hours = models.CharField(_("受付時間"), max_length=100, blank=True)
@@ -261,6 +277,7 @@ class OutboundEmail(models.Model):
         FAILED = "failed", _("送信失敗")
 
     to = models.JSONField(_("宛先"))
+    from_email = models.CharField(_("送信元"), max_length=200, blank=True)
     template = models.CharField(_("テンプレート"), max_length=100)
     subject = models.CharField(_("件名"), max_length=255)
     body_text = models.TextField(blank=True)

@@ -28,7 +28,7 @@ def deliver_email(email_id: int) -> str:
         message = EmailMultiAlternatives(
             subject=email.subject,
             body=email.body_text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
+            from_email=email.from_email or settings.DEFAULT_FROM_EMAIL,
             to=email.to,
         )
         if email.body_html:
