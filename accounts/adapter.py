@@ -1,7 +1,67 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts import lockout, services
+from accounts.validators import normalize_user_id
+from kosmo.mail import send_templated_mail
+
+INVALID_LOGIN = _("無効なユーザIDまたはパスワードです。")
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    """django-allauth, adapted to the manual: Japanese messages, user-ID logins, union mail,
+    the lockout policy (accounts.lockout) around every password check."""
+
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "username_password_mismatch": INVALID_LOGIN,
+        "invalid_login": INVALID_LOGIN,
+        "too_many_login_attempts": _(
+            "ログインの試行回数が多すぎます。しばらく時間をおいてから、もう一度お試しください。"
+        ),
+        "rate_limited": _(
+            "短時間に操作が繰り返されました。しばらく時間をおいてから、もう一度お試しください。"
+        ),
+        "incorrect_password": _("パスワードが正しくありません。"),
+        "invalid_password_reset": _(
+            "パスワードリセットのリンクが無効です。有効期限(5分)が切れたか、すでに使用されています。"
+        ),
+    }
+
     def is_open_for_signup(self, request) -> bool:
         # Accounts are issued by the union (ACC-2, ACC-14); nobody signs themselves up.
         return False
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        request = context.get("request") or self.request or allauth_context.request
+        union = getattr(request, "union", None)
+        send_templated_mail(to=[email], template=template_prefix, context=context, union=union)
+
+    def send_confirmation_mail(self, request, emailconfirmation, signup) -> None:
+        # Keep the request for send_mail: it names the union whose sender signs the mail.
+        self.request = request
+        super().send_confirmation_mail(request, emailconfirmation, signup)
+
+    def authenticate(self, request, **credentials):
+        login = normalize_user_id(credentials.get("username"))
+        credentials["username"] = login
+        lockout.refuse_if_locked(request, login)
+        return super().authenticate(request, **credentials)
+
+    def authentication_failed(self, request, **credentials) -> None:
+        lockout.login_failed(request, credentials.get("username", ""))
+
+    def get_login_redirect_url(self, request) -> str:
+        # accounts.middleware sends a member with pending first-login steps to the next one.
+        return super().get_login_redirect_url(request)
+
+    def confirm_email(self, request, email_address) -> bool:
+        confirmed = super().confirm_email(request, email_address)
+        if confirmed:
+            services.adopt_confirmed_email(address=email_address, request=request)
+        return confirmed
+
+    def get_email_verification_redirect_url(self, email_address) -> str:
+        return reverse("accounts:email_verified")

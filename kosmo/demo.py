@@ -1,8 +1,8 @@
-"""Demo data for `manage.py seed_demo`: two unions, a few households, accounts to sign in with.
+"""Demo data for `manage.py seed_demo`: two unions and a few households.
 
-Other apps add their own demo data with a `demo.py` module exposing `seed(unions)`;
-seed_demo calls each after this one. Everything is keyed by natural keys, so running it
-again updates rather than duplicates.
+Other apps add their own demo data with a `demo.py` module exposing `seed(unions)`, which
+may return lines to print; seed_demo calls each after this one. Everything is keyed by
+natural keys, so running it again updates rather than duplicates.
 """
 
 from __future__ import annotations
@@ -10,13 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.contrib.auth.models import Group, Permission
-
-from accounts.models import User
 from kosmo.models import Household, Person, Union
-
-DEMO_PASSWORD = "Kosmo-demo-2026"
-STAFF_GROUP = "組合スタッフ"
 
 
 @dataclass(frozen=True)
@@ -140,7 +134,6 @@ HOUSEHOLDS = {
                     "マコト",
                     M,
                     dt.date(1960, 12, 1),
-                    "suzuki_makoto",
                 ),
             ],
         ),
@@ -199,19 +192,15 @@ HOUSEHOLDS = {
     ],
 }
 
-STAFF = {"kosmo": "staff_kosmo", "sakura": "staff_sakura"}
-SUPERUSER = "kosmo_admin"
-
 
 def seed() -> dict[str, Union]:
-    """Create or refresh the demo unions, households, persons and accounts."""
+    """Create or refresh the demo unions, households and persons."""
     unions = {}
     for fields in UNIONS:
         fields = dict(fields)
         slug = fields.pop("slug")
         union, _ = Union.objects.update_or_create(slug=slug, defaults=fields)
         unions[slug] = union
-    staff_group = _staff_group()
     for slug, households in HOUSEHOLDS.items():
         union = unions[slug]
         for symbol, number, address, people in households:
@@ -220,23 +209,12 @@ def seed() -> dict[str, Union]:
             )
             for demo in people:
                 _seed_person(household, address, demo)
-        staff, _ = User.objects.update_or_create(
-            username=STAFF[slug], defaults={"union": union, "is_staff": True, "person": None}
-        )
-        staff.set_password(DEMO_PASSWORD)
-        staff.save()
-        staff.groups.add(staff_group)
-    admin, _ = User.objects.update_or_create(
-        username=SUPERUSER, defaults={"is_staff": True, "is_superuser": True, "union": None}
-    )
-    admin.set_password(DEMO_PASSWORD)
-    admin.save()
     return unions
 
 
 def _seed_person(household: Household, address: str, demo: DemoPerson) -> None:
     insured = demo.relationship == SELF
-    person, _ = Person.objects.update_or_create(
+    Person.objects.update_or_create(
         household=household,
         branch=demo.branch,
         defaults={
@@ -253,49 +231,3 @@ def _seed_person(household: Household, address: str, demo: DemoPerson) -> None:
             "address": address,
         },
     )
-    if demo.username:
-        user, _ = User.objects.update_or_create(
-            username=demo.username,
-            defaults={
-                "person": person,
-                "email": f"{demo.username.replace('_', '.')}@example.jp",
-                "is_temporary_id": False,
-            },
-        )
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-
-
-def _staff_group() -> Group:
-    group, _ = Group.objects.get_or_create(name=STAFF_GROUP)
-    group.permissions.set(
-        Permission.objects.filter(content_type__app_label__in=["kosmo", "accounts"]).exclude(
-            codename__in=["add_union", "delete_union"]
-        )
-    )
-    return group
-
-
-def credentials() -> list[tuple[str, str, str, str]]:
-    """(union, user ID, name, role) of every demo account, for printing."""
-    rows = []
-    for user in (
-        User.objects.filter(username__in=_demo_usernames())
-        .select_related("union", "person")
-        .order_by("union__insurer_number", "username")
-    ):
-        if user.person_id:
-            role = user.person.get_role_display()
-        else:
-            role = "管理者" if user.is_superuser else "組合スタッフ"
-        rows.append(
-            (user.union.name if user.union else "(全組合)", user.username, user.display_name, role)
-        )
-    return rows
-
-
-def _demo_usernames() -> list[str]:
-    names = [
-        p.username for hs in HOUSEHOLDS.values() for *_, people in hs for p in people if p.username
-    ]
-    return [*names, *STAFF.values(), SUPERUSER]

@@ -51,6 +51,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "kosmo.middleware.UnionMiddleware",
+    "accounts.middleware.IdleTimeoutMiddleware",
+    "accounts.middleware.FirstLoginMiddleware",
 ]
 
 ROOT_URLCONF = "kosmo.urls"
@@ -67,6 +69,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kosmo.context_processors.portal",
+                "accounts.context_processors.session",
             ],
         },
     },
@@ -125,13 +128,40 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "accounts.forms.LoginForm",
+    "reset_password": "accounts.recovery.ResetPasswordForm",
+    "reset_password_from_key": "accounts.recovery.ResetPasswordKeyForm",
+}
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
+# Verification is a step of the first-login journey (accounts.flows), not an allauth gate.
 ACCOUNT_EMAIL_VERIFICATION = "none"
-ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_CONFIRM_EMAIL_ON_GET = True  # the mail's 「メールアドレスの確認」 link confirms at once
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGOUT_ON_GET = False  # 「ログアウトしてもよろしいですか？」 first
 ACCOUNT_SESSION_REMEMBER = None  # the member chooses: 「ログイン状態の保存」
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300  # MFA-9: fresh for five minutes
+# Per client address; per-account failures are counted by accounts.lockout instead.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "20/5m/ip",
+    "reset_password": "10/m/ip,3/5m/key",
+    "reset_password_from_key": "20/m/ip",
+    "reauthenticate": "10/m/user",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "confirm_email": "1/60s/key",
+    "forgot_user_id": "10/m/ip,3/5m/key",
+    "verify_identity": "10/5m/user",
+}
+# Django's own token (it covers the password, last login and e-mail address): single use.
+ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "django.contrib.auth.tokens.PasswordResetTokenGenerator"
+PASSWORD_RESET_TIMEOUT = 300  # ACC-10: the 「パスワードをリセット」 link is valid for five minutes
+# 「ログイン状態の保存」 keeps a session for SESSION_COOKIE_AGE (14 days); without it the session
+# ends with the browser or after the union's idle timeout (Union.idle_timeout_minutes).
 
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "ja"

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
@@ -5,6 +6,9 @@ from django.views.static import serve
 
 from kosmo import views
 
+# Staff sign in through the same login as members: lockout, rate limits and (later) the
+# second factor apply to /admin/ too.
+admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "KOSMO Web 管理"
 admin.site.site_title = "KOSMO Web 管理"
 admin.site.index_title = "管理メニュー"
@@ -13,6 +17,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("branding.css", views.branding_css, name="branding_css"),
     path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     # Public media only (logos, profile images); private media has its own authorising views.

@@ -1,8 +1,10 @@
 import datetime as dt
 
 import factory
+from allauth.account.models import EmailAddress
+from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import MfaMethod, User
 from kosmo.models import Household, Person, Union
 
 PASSWORD = "Test-pass-2026"
@@ -61,10 +63,38 @@ class UserFactory(factory.django.DjangoModelFactory):
         model = User
         skip_postgeneration_save = True
 
+    """A member who has completed the first login (the usual persona)."""
+
     username = factory.Sequence(lambda n: f"member{n:05d}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.jp")
     person = factory.SubFactory(PersonFactory)
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    identity_verified_at = factory.LazyFunction(timezone.now)
+    user_id_chosen_at = factory.LazyFunction(timezone.now)
+    password_changed_at = factory.LazyFunction(timezone.now)
+    mfa_method = MfaMethod.EMAIL
+
+    @factory.post_generation
+    def saved(user, create, extracted, **kwargs):
+        if create:
+            user.save()
+            if user.email:
+                EmailAddress.objects.update_or_create(
+                    user=user, email=user.email, defaults={"verified": True, "primary": True}
+                )
+
+
+class IssuedUserFactory(UserFactory):
+    """An account just issued by the union: every first-login step is pending."""
+
+    username = factory.Sequence(lambda n: f"k{n:09d}")
+    email = "issued@example.jp"
+    is_temporary_id = True
+    must_change_password = True
+    identity_verified_at = None
+    user_id_chosen_at = None
+    password_changed_at = None
+    mfa_method = ""
 
     @factory.post_generation
     def saved(user, create, extracted, **kwargs):
@@ -74,5 +104,6 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 class StaffFactory(UserFactory):
     person = None
+    email = ""
     union = factory.SubFactory(UnionFactory)
     is_staff = True

@@ -29,9 +29,72 @@
     });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", setupMenuToggle);
-  } else {
+  // Idle timeout (accounts.middleware): warn two minutes before the server signs the session
+  // out; 「ログインを続ける」 counts as activity.
+  function setupIdleWarning() {
+    var meta = document.querySelector('meta[name="kosmo-idle-timeout"]');
+    if (!meta) {
+      return;
+    }
+    var timeoutMs = parseInt(meta.content, 10) * 1000;
+    var warnBeforeMs = Math.min(120000, timeoutMs / 2);
+    var csrf = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
+    var warnTimer, expireTimer, box;
+
+    function schedule() {
+      clearTimeout(warnTimer);
+      clearTimeout(expireTimer);
+      warnTimer = setTimeout(showWarning, timeoutMs - warnBeforeMs);
+      expireTimer = setTimeout(function () {
+        window.location.href = meta.dataset.loginUrl + "?next=" + encodeURIComponent(window.location.pathname);
+      }, timeoutMs + 1000);
+    }
+
+    function showWarning() {
+      if (box) { return; }
+      box = document.createElement("div");
+      box.className = "idle-warning";
+      box.setAttribute("role", "alertdialog");
+      box.setAttribute("aria-live", "assertive");
+      var text = document.createElement("p");
+      text.textContent = "まもなく自動的にログアウトします。操作を続ける場合は「ログインを続ける」を押してください。";
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "button button--primary";
+      button.textContent = "ログインを続ける";
+      button.addEventListener("click", keepAlive);
+      box.appendChild(text);
+      box.appendChild(button);
+      document.body.appendChild(box);
+      button.focus();
+    }
+
+    function keepAlive() {
+      fetch(meta.dataset.keepaliveUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: {"X-CSRFToken": csrf ? decodeURIComponent(csrf[1]) : ""}
+      }).then(function (response) {
+        if (response.ok) {
+          if (box) { box.remove(); box = null; }
+          schedule();
+        } else {
+          window.location.href = meta.dataset.loginUrl;
+        }
+      });
+    }
+
+    schedule();
+  }
+
+  function setup() {
     setupMenuToggle();
+    setupIdleWarning();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setup);
+  } else {
+    setup();
   }
 })();

@@ -23,8 +23,8 @@ def portal(settings):
 def sign_in(page):
     page.goto(page.base_url + "/")
     page.get_by_role("link", name="ログイン").first.click()
-    page.get_by_label("ユーザー名").fill("yamada_taro")
-    page.get_by_label("パスワード").fill(factories.PASSWORD)
+    page.get_by_label("ユーザID").fill("yamada_taro")
+    page.get_by_label("パスワード", exact=True).fill(factories.PASSWORD)
     page.get_by_role("button", name="ログイン").click()
 
 

@@ -1,0 +1,83 @@
+"""The first-login journey (ACC-2) and terms re-consent (ACC-12): steps a signed-in member
+must complete, in order, before any portal page opens.
+
+Each step knows from the account's own fields whether it is pending, so the journey resumes
+at the right step after a logout, on another device, or after a double submit. Other apps add
+steps with `register_step` (the mfa app adds second-factor setup after the password step).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from accounts import queries
+from accounts.models import User
+from accounts.services import finish_first_login, has_verified_email
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    url_name: str
+    is_pending: Callable[[User], bool]
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+STEPS: list[Step] = [
+    Step(
+        "identity", "accounts:first_login_identity", lambda user: user.identity_verified_at is None
+    ),
+    Step("terms", "accounts:terms", lambda user: queries.terms_to_accept(user) is not None),
+    Step("email", "accounts:first_login_email", lambda user: not has_verified_email(user)),
+    Step("user_id", "accounts:first_login_user_id", lambda user: user.user_id_chosen_at is None),
+    Step("password", "accounts:first_login_password", lambda user: user.must_change_password),
+]
+
+# Where the mfa app hooks in the second-factor setup: it calls register_step(...,
+# after="password") from its AppConfig.ready(). Until then the journey ends with the password.
+SECOND_FACTOR_STEP_AFTER = "password"
+
+
+def register_step(step: Step, *, after: str) -> None:
+    """Insert a step after the named one (idempotent)."""
+    if any(existing.name == step.name for existing in STEPS):
+        return
+    index = next(i for i, existing in enumerate(STEPS) if existing.name == after)
+    STEPS.insert(index + 1, step)
+
+
+def pending_step(user: User) -> Step | None:
+    """The first step the member still has to complete, or None when the portal is open."""
+    if not user.is_authenticated or user.person_id is None:
+        return None
+    for step in STEPS:
+        if step.is_pending(user):
+            return step
+    return None
+
+
+JOURNEY_DONE = "kosmo_journey_done"
+
+
+def finish(request: HttpRequest) -> bool:
+    """Nothing is pending: open the portal for this session (no more checks until the next
+    login) and drop the temporary-ID flag. True when this completed a first login."""
+    request.session[JOURNEY_DONE] = True
+    return finish_first_login(user=request.user)
+
+
+def journey_done(request: HttpRequest) -> bool:
+    """Whether this session has already passed every step (checked once per login)."""
+    if request.session.get(JOURNEY_DONE):
+        return True
+    if pending_step(request.user) is None:
+        finish(request)
+        return True
+    return False
