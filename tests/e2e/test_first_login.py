@@ -90,3 +90,21 @@ def test_member_logs_out_through_the_confirmation(page, demo_portal):
     # 「トップ画面の右上が「ログイン」と表示されていることを確認」
     top_right = page.get_by_role("navigation", name="ユーザーメニュー")
     expect(top_right.get_by_role("link", name="ログイン")).to_be_visible()
+
+
+@pytest.mark.parametrize("viewport", ["phone"], indirect=True)
+def test_idle_warning_offers_to_stay_signed_in(page, demo_portal):
+    page.clock.install()
+    _sign_in(page, "yamada_taro", account_demo.DEMO_PASSWORD)
+    expect(page.get_by_role("link", name="山田 太郎")).to_be_visible()
+
+    page.wait_for_load_state("load")  # portal.js has set its timers
+
+    page.clock.run_for("28:30")  # the union's timeout is 30 minutes; warned at 28
+
+    warning = page.get_by_role("alertdialog")
+    expect(warning).to_contain_text("まもなく自動的にログアウトします。")
+    with page.expect_response(lambda r: r.url.endswith("/accounts/session/keepalive/")) as kept:
+        warning.get_by_role("button", name="ログインを続ける").click()
+    assert kept.value.status == 204
+    expect(warning).to_be_hidden()
