@@ -186,10 +186,11 @@ class PasswordForm(forms.Form):
         error_messages={"required": _("パスワード確認用を入力してください。")},
     )
 
-    def __init__(self, *args, user: User, sign_out_choice: bool = False, **kwargs):
+    def __init__(self, *args, user: User | None, sign_out_choice: bool = False, **kwargs):
+        # `user` is None only on an invalid reset link, where the form is never validated.
         super().__init__(*args, **kwargs)
         self.user = user
-        union = user.union
+        union = user.union if user is not None else None
         self.fields["password1"].help_text = _(
             "%(min)d文字以上%(max)d文字以内、半角英数字と記号で入力してください。"
         ) % {

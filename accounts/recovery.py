@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import services, validators
 from accounts.adapter import AccountAdapter
-from accounts.forms import BIRTH_DATE_INVALID, parse_birth_date
+from accounts.forms import BIRTH_DATE_INVALID, PasswordForm, parse_birth_date
 from accounts.models import SecurityEvent, User
 from kosmo.mail import send_templated_mail
 from kosmo.models import Union
@@ -36,8 +36,6 @@ USER_ID_MAIL_ADDRESS = _("あなたのメールアドレス: %(email)s")
 USER_ID_MAIL_LOGIN = _("メールに記載されているユーザIDでログインしてください。")
 RATE_LIMITED = AccountAdapter.error_messages["rate_limited"]
 BIRTH_DATE_REQUIRED = _("生年月日を入力してください。")
-PASSWORD_REQUIRED = _("パスワードを入力してください。")
-PASSWORD_CONFIRMATION_REQUIRED = _("パスワード確認用を入力してください。")
 
 
 def _members(union: Union | None) -> QuerySet[User]:
@@ -115,54 +113,16 @@ def send_reset_mail(request: HttpRequest, *, user: User, token_generator=None) -
     adapter.send_password_reset_mail(user, user.email, mail_context)
 
 
-class ResetPasswordKeyForm(forms.Form):
+class ResetPasswordKeyForm(PasswordForm):
     """The 「パスワードをリセット」 link's page: 「パスワード」「パスワード確認用」.
 
     allauth's PasswordResetFromKeyView passes the account (`user`, None when the link is
     invalid) and the key; a valid form replaces the password and ends every session.
     """
 
-    password1 = forms.CharField(
-        label=_("パスワード"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": PASSWORD_REQUIRED},
-    )
-    password2 = forms.CharField(
-        label=_("パスワード確認用"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": PASSWORD_CONFIRMATION_REQUIRED},
-    )
-
     def __init__(self, *args, user: User | None = None, temp_key: str | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
+        super().__init__(*args, user=user, **kwargs)
         self.temp_key = temp_key
-        if user is not None:
-            union = user.union
-            self.fields["password1"].help_text = _(
-                "%(min)d文字以上%(max)d文字以内、半角英数字と記号で入力してください。"
-            ) % {
-                "min": union.password_min_length if union else 8,
-                "max": union.password_max_length if union else 64,
-            }
-
-    def clean_password1(self) -> str:
-        password = self.cleaned_data["password1"]
-        validators.validate_password_for(
-            password, union=self.user.union, user_id=self.user.username
-        )
-        if self.user.check_password(password):
-            raise ValidationError(validators.PASSWORD_IS_CURRENT, code="is_current")
-        return password
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        first, second = cleaned.get("password1"), cleaned.get("password2")
-        if first and second and first != second:
-            self.add_error("password2", ValidationError(validators.PASSWORD_MISMATCH, "mismatch"))
-        return cleaned
 
     def save(self) -> None:
         # allauth's view calls save() without the request; its middleware keeps it in context.
