@@ -3,7 +3,7 @@ from allauth.core import context as allauth_context
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts import lockout, services
+from accounts import flows, lockout, services
 from accounts.validators import normalize_user_id
 from kosmo.mail import send_templated_mail
 
@@ -53,9 +53,8 @@ class AccountAdapter(DefaultAccountAdapter):
     def authentication_failed(self, request, **credentials) -> None:
         lockout.login_failed(request, credentials.get("username", ""))
 
-    def get_login_redirect_url(self, request) -> str:
-        # accounts.middleware sends a member with pending first-login steps to the next one.
-        return super().get_login_redirect_url(request)
+    def get_login_stages(self) -> list[str]:
+        return [*super().get_login_stages(), *flows.LOGIN_STAGES]
 
     def confirm_email(self, request, email_address) -> bool:
         confirmed = super().confirm_email(request, email_address)

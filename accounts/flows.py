@@ -8,11 +8,18 @@ steps with `register_step` (the mfa app adds second-factor setup after the passw
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
+from urllib.parse import urlencode
 
+from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest
+from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from accounts import queries
 from accounts.models import User
@@ -63,6 +70,46 @@ def pending_step(user: User) -> Step | None:
     return None
 
 
+# --- Hooks the mfa app fills in (accounts never imports it) --------------------------------------
+
+# allauth login stages run after the password (mfa adds the second-factor stage).
+LOGIN_STAGES: list[str] = []
+# Sections of the 「ログイン方法変更」 page after 基本認証: (template name, context function).
+LOGIN_METHOD_SECTIONS: list[tuple[str, Callable[[HttpRequest], dict]]] = []
+# Where choosing 認証方法 in the profile sends a member who has no such device yet (MFA-8).
+method_setup_url: Callable[[User, str], str | None] = lambda user, method: None  # noqa: E731
+# The page that re-authenticates (MFA-9); mfa replaces the password-only page.
+REAUTHENTICATE_URL_NAME = "account_reauthenticate"
+
+# --- Re-authentication (MFA-9) -------------------------------------------------------------------
+
+REAUTHENTICATED_AT = "kosmo_reauthenticated_at"
+
+
+def mark_reauthenticated(request: HttpRequest) -> None:
+    request.session[REAUTHENTICATED_AT] = time.time()
+
+
+def recently_reauthenticated(request: HttpRequest) -> bool:
+    """Whether the member proved it is them within MFA_REAUTHENTICATION_SECONDS."""
+    at = request.session.get(REAUTHENTICATED_AT)
+    return at is not None and time.time() - at <= settings.MFA_REAUTHENTICATION_SECONDS
+
+
+def reauthentication_required(view):
+    """Guard a sensitive page (e-mail, password, second factors): re-authenticate first,
+    then come back to it."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        if not recently_reauthenticated(request):
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse(REAUTHENTICATE_URL_NAME)}?{query}")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 JOURNEY_DONE = "kosmo_journey_done"
 
 
@@ -70,7 +117,10 @@ def finish(request: HttpRequest) -> bool:
     """Nothing is pending: open the portal for this session (no more checks until the next
     login) and drop the temporary-ID flag. True when this completed a first login."""
     request.session[JOURNEY_DONE] = True
-    return finish_first_login(user=request.user)
+    completed = finish_first_login(user=request.user)
+    if completed:
+        messages.success(request, _("初回ログインの設定が完了しました。"))
+    return completed
 
 
 def journey_done(request: HttpRequest) -> bool:

@@ -42,9 +42,10 @@ class FirstLoginMiddleware:
             and not flows.journey_done(request)
         ):
             step = flows.pending_step(user)
+            # A step's pages may live below its URL (each method's setup under /mfa/setup/).
             if (
                 step is not None
-                and request.path != step.url
+                and not request.path.startswith(step.url)
                 and request.path not in self.open_paths
             ):
                 return redirect(step.url)

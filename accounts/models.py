@@ -215,6 +215,8 @@ class SecurityEvent(models.Model):
         USER_ID_CHANGED = "user_id_changed", _("ユーザID変更")
         MFA_ADDED = "mfa_added", _("二要素認証の追加")
         MFA_REMOVED = "mfa_removed", _("二要素認証の削除")
+        MFA_FAILED = "mfa_failed", _("二要素認証の失敗")
+        MFA_RESET = "mfa_reset", _("二要素認証のリセット")
         SIGNED_OUT_EVERYWHERE = "signed_out_everywhere", _("全てのデバイスからサインアウト")
         TERMS_ACCEPTED = "terms_accepted", _("利用規約に同意")
         ACCOUNT_ISSUED = "account_issued", _("アカウント発行")

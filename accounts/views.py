@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from allauth.account.decorators import reauthentication_required
 from allauth.core import ratelimit
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -35,8 +34,7 @@ def _continue(request: HttpRequest) -> HttpResponse:
     step = flows.pending_step(request.user)
     if step is not None:
         return redirect(step.url)
-    if flows.finish(request):
-        messages.success(request, _("初回ログインの設定が完了しました。"))
+    flows.finish(request)
     return redirect("home")
 
 
@@ -174,7 +172,8 @@ def profile(request: HttpRequest) -> HttpResponse:
             request=request,
         )
         messages.success(request, _("プロフィールを変更しました。"))
-        return redirect("accounts:profile")
+        setup_url = flows.method_setup_url(user, form.cleaned_data["mfa_method"])
+        return redirect(setup_url or "accounts:profile")
     return render(
         request,
         "accounts/profile.html",
@@ -187,7 +186,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
-@reauthentication_required
+@flows.reauthentication_required
 def change_email(request: HttpRequest) -> HttpResponse:
     """ACC-8 「メールアドレスの更新」: the new address is used once its link is opened."""
     user = request.user
@@ -223,11 +222,12 @@ def change_email(request: HttpRequest) -> HttpResponse:
 @member_required
 def login_methods(request: HttpRequest) -> HttpResponse:
     """「ログイン方法変更」: the password (作成日, 「更新」); the mfa app adds second factors."""
-    return render(request, "accounts/login_methods.html")
+    sections = [(template, context(request)) for template, context in flows.LOGIN_METHOD_SECTIONS]
+    return render(request, "accounts/login_methods.html", {"sections": sections})
 
 
 @member_required
-@reauthentication_required
+@flows.reauthentication_required
 def change_password(request: HttpRequest) -> HttpResponse:
     """ACC-9 「パスワードの更新」."""
     form = PasswordForm(request.POST or None, user=request.user, sign_out_choice=True)

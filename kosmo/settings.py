@@ -26,6 +26,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_email",
     "kosmo",
     "accounts",
     "mfa",
@@ -155,6 +158,8 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
     "confirm_email": "1/60s/key",
     "forgot_user_id": "10/m/ip,3/5m/key",
+    "mfa_verify": "10/5m/user",  # OTP entry at login and re-authentication
+    "mfa_email_send": "5/15m/user",
     "verify_identity": "10/5m/user",
 }
 # Django's own token (it covers the password, last login and e-mail address): single use.
@@ -162,6 +167,16 @@ ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "django.contrib.auth.tokens.PasswordRes
 PASSWORD_RESET_TIMEOUT = 300  # ACC-10: the 「パスワードをリセット」 link is valid for five minutes
 # 「ログイン状態の保存」 keeps a session for SESSION_COOKIE_AGE (14 days); without it the session
 # ends with the browser or after the union's idle timeout (Union.idle_timeout_minutes).
+
+# --- Second factors (mfa) ----------------------------------------------------------------------
+OTP_TOTP_ISSUER = "KOSMO Web"  # replaced per union in the otpauth URI (mfa.totp)
+OTP_TOTP_THROTTLE_FACTOR = 1  # after each wrong code, wait 1, 2, 4 … seconds
+OTP_EMAIL_TOKEN_VALIDITY = 300  # MFA-5: an e-mailed code is valid for five minutes
+OTP_EMAIL_THROTTLE_FACTOR = 1
+MFA_EMAIL_RESEND_SECONDS = 60  # 「再送信」 cool-down
+MFA_REAUTHENTICATION_SECONDS = 300  # MFA-9: fresh for five minutes
+# WebAuthn: the relying party is the union's portal host the member is on (validated against
+# ALLOWED_HOSTS); the expected origin is that host with the request's scheme (mfa.passkeys).
 
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "ja"

@@ -19,6 +19,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("mfa/", include("mfa.urls")),
     path("admin/", admin.site.urls),
     # Public media only (logos, profile images); private media has its own authorising views.
     re_path(

@@ -3,11 +3,29 @@ import datetime as dt
 import factory
 from allauth.account.models import EmailAddress
 from django.utils import timezone
+from django_otp.plugins.otp_email.models import EmailDevice
 
 from accounts.models import MfaMethod, User
+from accounts.validators import normalize_user_id
 from kosmo.models import Household, Person, Union
 
 PASSWORD = "Test-pass-2026"
+
+
+def sign_in(client, username, password=PASSWORD, *, remember=False, **headers):
+    """Log in through the real forms: the password, then the e-mail code (the persona's second
+    factor), as a member would. `headers` go with both requests. Returns the last response."""
+    data = {"login": username, "password": password}
+    if remember:
+        data["remember"] = "on"
+    response = client.post("/accounts/login/", data, **headers)
+    if response.status_code == 302 and response.url == "/mfa/authenticate/":
+        device = EmailDevice.objects.get(user__username=normalize_user_id(username), confirmed=True)
+        device.generate_token(valid_secs=300)
+        response = client.post(
+            "/mfa/authenticate/", {"method": "email", "code": device.token}, **headers
+        )
+    return response
 
 
 class UnionFactory(factory.django.DjangoModelFactory):
@@ -82,6 +100,10 @@ class UserFactory(factory.django.DjangoModelFactory):
                 EmailAddress.objects.update_or_create(
                     user=user, email=user.email, defaults={"verified": True, "primary": True}
                 )
+                if user.person_id:
+                    EmailDevice.objects.get_or_create(
+                        user=user, defaults={"name": "メール", "confirmed": True}
+                    )
 
 
 class IssuedUserFactory(UserFactory):

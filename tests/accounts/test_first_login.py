@@ -2,10 +2,12 @@
 
 import re
 
+import pyotp
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
 from django.utils import timezone
+from django_otp.plugins.otp_email.models import EmailDevice
 
 from accounts.models import SecurityEvent, TermsConsent, TermsVersion, User
 from tests import factories
@@ -151,16 +153,22 @@ def test_whole_first_login_in_order(client, issued, terms, django_capture_on_com
     assert confirmed.url == "/accounts/email/verified/"
     assert next_step.url == "/accounts/first-login/user-id/"
     assert chosen.url == "/accounts/first-login/password/"
-    assert finished.url == "/"
+    # The last step (added by the mfa app) sets up the 認証方法 chosen above.
+    assert finished.url == "/mfa/setup/"
+    setup = client.get(client.get(finished.url).url)
+    assert setup.status_code == 200, (setup.status_code, getattr(setup, "url", ""))
+    key = re.search(r'data-testid="totp-key">([A-Z2-7]+)<', _html(setup)).group(1)
+    done = client.post("/mfa/setup/totp/", {"code": pyotp.TOTP(key).now(), "name": "iPhone"})
+    assert done.url == "/mfa/backup/"
+    backup = client.get(done.url)
+    assert "初回ログインの設定が完了しました。" in _html(backup)
     issued.refresh_from_db()
     assert issued.username == "yamada-taro1"
     assert issued.email == "TARO.new@example.jp"
     assert issued.mfa_method == "totp"
     assert not issued.is_temporary_id and not issued.must_change_password
     assert issued.check_password("New-pass-2026")
-    top = client.get("/")
-    assert top.status_code == 200
-    assert "初回ログインの設定が完了しました。" in _html(top)
+    assert client.get("/").status_code == 200
 
 
 def test_journey_resumes_at_the_pending_step_after_logging_in_again(client, issued, terms):
@@ -168,7 +176,7 @@ def test_journey_resumes_at_the_pending_step_after_logging_in_again(client, issu
     _through_identity_and_terms(client, terms)
     client.logout()
 
-    client.post("/accounts/login/", {"login": issued.username, "password": factories.PASSWORD})
+    factories.sign_in(client, issued.username)
 
     assert client.get("/").url == "/accounts/first-login/email/"
 
@@ -313,7 +321,7 @@ def test_union_can_tighten_the_password_policy(issued_client, issued, union):
 
 def test_new_terms_version_is_shown_at_the_next_login(client, insured, union, terms):
     TermsConsent.objects.create(user=insured, terms=terms)
-    client.post("/accounts/login/", {"login": "yamada_taro", "password": factories.PASSWORD})
+    factories.sign_in(client, "yamada_taro")
     assert client.get("/").status_code == 200
 
     newer = TermsVersion.objects.create(
@@ -321,7 +329,7 @@ def test_new_terms_version_is_shown_at_the_next_login(client, insured, union, te
     )
     assert client.get("/").status_code == 200  # this session already passed the check
     client.post("/accounts/logout/")
-    client.post("/accounts/login/", {"login": "yamada_taro", "password": factories.PASSWORD})
+    factories.sign_in(client, "yamada_taro")
 
     assert client.get("/").url == "/accounts/terms/"
     assert "第1条 改定" in _html(client.get("/accounts/terms/"))
@@ -380,22 +388,19 @@ def test_login_page_matches_the_manual(client, union):
 
 
 def test_remember_me_keeps_the_session_after_the_browser_closes(client, insured):
-    client.post(
-        "/accounts/login/",
-        {"login": "yamada_taro", "password": factories.PASSWORD, "remember": "on"},
-    )
+    factories.sign_in(client, "yamada_taro", remember=True)
 
     assert not client.session.get_expire_at_browser_close()
 
 
 def test_without_remember_me_the_session_ends_with_the_browser(client, insured):
-    client.post("/accounts/login/", {"login": "yamada_taro", "password": factories.PASSWORD})
+    factories.sign_in(client, "yamada_taro")
 
     assert client.session.get_expire_at_browser_close()
 
 
 def test_idle_session_is_signed_out_after_the_unions_timeout(client, insured, union):
-    client.post("/accounts/login/", {"login": "yamada_taro", "password": factories.PASSWORD})
+    factories.sign_in(client, "yamada_taro")
     session = client.session
     session["kosmo_last_activity"] = timezone.now().timestamp() - 31 * 60
     session.save()
@@ -408,7 +413,7 @@ def test_idle_session_is_signed_out_after_the_unions_timeout(client, insured, un
 
 
 def test_page_carries_the_idle_timeout_for_the_warning(client, insured):
-    client.post("/accounts/login/", {"login": "yamada_taro", "password": factories.PASSWORD})
+    factories.sign_in(client, "yamada_taro")
 
     html = _html(client.get("/"))
 
@@ -450,13 +455,17 @@ def test_email_change_requires_reauthentication(member_client):
     response = member_client.get("/accounts/profile/email/")
 
     assert response.status_code == 302
-    assert response.url.startswith("/accounts/reauthenticate/")
+    assert response.url.startswith("/mfa/reauthenticate/")
     page = member_client.get(response.url)
     assert "続行するには再度認証してください" in _html(page)
 
 
 def _reauthenticate(client):
-    client.post("/accounts/reauthenticate/", {"password": factories.PASSWORD})
+    """Password, then the persona's e-mail code (MFA-9)."""
+    client.post("/mfa/reauthenticate/", {"password": factories.PASSWORD})
+    device = EmailDevice.objects.get(user__username="yamada_taro")
+    device.generate_token(valid_secs=300)
+    client.post("/mfa/reauthenticate/factor/", {"method": "email", "code": device.token})
 
 
 def test_email_change_verifies_the_new_address_before_using_it(
@@ -483,8 +492,8 @@ def test_sign_out_everywhere_ends_the_other_sessions(
     from django.test import Client
 
     phone = Client()
-    phone.post("/accounts/login/", {"login": "yamada_taro", "password": factories.PASSWORD})
-    client.post("/accounts/login/", {"login": "yamada_taro", "password": factories.PASSWORD})
+    factories.sign_in(phone, "yamada_taro")
+    factories.sign_in(client, "yamada_taro")
     _reauthenticate(client)
     assert phone.get("/").status_code == 200
 
@@ -518,8 +527,8 @@ def test_password_change_without_sign_out_keeps_other_sessions(client, insured):
     from django.test import Client
 
     phone = Client()
-    phone.post("/accounts/login/", {"login": "yamada_taro", "password": factories.PASSWORD})
-    client.post("/accounts/login/", {"login": "yamada_taro", "password": factories.PASSWORD})
+    factories.sign_in(phone, "yamada_taro")
+    factories.sign_in(client, "yamada_taro")
     _reauthenticate(client)
 
     client.post(
@@ -534,8 +543,8 @@ def test_password_change_with_sign_out_ends_other_sessions(client, insured):
     from django.test import Client
 
     phone = Client()
-    phone.post("/accounts/login/", {"login": "yamada_taro", "password": factories.PASSWORD})
-    client.post("/accounts/login/", {"login": "yamada_taro", "password": factories.PASSWORD})
+    factories.sign_in(phone, "yamada_taro")
+    factories.sign_in(client, "yamada_taro")
     _reauthenticate(client)
 
     client.post(
@@ -548,9 +557,7 @@ def test_password_change_with_sign_out_ends_other_sessions(client, insured):
 
 
 def test_user_id_is_case_insensitive_at_login(client, insured):
-    response = client.post(
-        "/accounts/login/", {"login": " ＹＡＭＡＤＡ_taro ", "password": factories.PASSWORD}
-    )
+    response = factories.sign_in(client, " ＹＡＭＡＤＡ_taro ")
 
     assert response.status_code == 302
     assert User.objects.get(pk=client.session["_auth_user_id"]) == insured

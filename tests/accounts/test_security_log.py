@@ -128,11 +128,7 @@ def test_security_log_is_for_members_not_staff(client, staff):
 
 
 def test_security_log_shows_the_members_own_sign_in_through_the_form(client, insured):
-    client.post(
-        "/accounts/login/",
-        {"login": insured.username, "password": factories.PASSWORD},
-        HTTP_USER_AGENT=CHROME_WINDOWS,
-    )
+    factories.sign_in(client, insured.username, HTTP_USER_AGENT=CHROME_WINDOWS)
 
     response = client.get(URL)
 

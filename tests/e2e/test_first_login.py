@@ -29,6 +29,18 @@ def _sign_in(page, user_id, password):
     page.get_by_role("button", name="ログイン").click()
 
 
+def _latest_code(address):
+    [*_, message] = [m for m in mail.outbox if m.to == [address]]
+    return re.search(r"\b(\d{6})\b", message.body).group(1)
+
+
+def _sign_in_with_email_code(page, user_id, password, address):
+    _sign_in(page, user_id, password)
+    expect(page.get_by_text("受信したワンタイムパスワードを入力してください。")).to_be_visible()
+    page.get_by_label("ワンタイムパスワード").fill(_latest_code(address))
+    page.get_by_role("button", name="トップページへ").click()
+
+
 @pytest.mark.parametrize("viewport", ["phone"], indirect=True)
 def test_fresh_account_walks_the_whole_first_login(page, demo_portal):
     _sign_in(page, account_demo.FRESH_USER_ID, account_demo.FRESH_PASSWORD)
@@ -74,14 +86,25 @@ def test_fresh_account_walks_the_whole_first_login(page, demo_portal):
     page.get_by_label("パスワード確認用").fill("Makoto-2026-new")
     page.get_by_role("button", name="送信").click()
 
+    # The chosen 認証方法: the e-mailed code proves the address receives them.
+    expect(
+        page.get_by_role("heading", name="ワンタイムパスワード (OTP) メール認証")
+    ).to_be_visible()
+    page.get_by_label("ワンタイムパスワード").fill(_latest_code("makoto.suzuki@example.jp"))
+    page.get_by_role("button", name="実行").click()
+
     expect(page.get_by_text("初回ログインの設定が完了しました。")).to_be_visible()
+    expect(page.get_by_text("別の認証方法も登録しておくことをおすすめします。")).to_be_visible()
+    page.get_by_role("link", name="あとで登録する").click()
     expect(page.get_by_role("link", name="鈴木 誠")).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
 
 
 def test_member_logs_out_through_the_confirmation(page, demo_portal):
-    _sign_in(page, "yamada_taro", account_demo.DEMO_PASSWORD)
+    _sign_in_with_email_code(
+        page, "yamada_taro", account_demo.DEMO_PASSWORD, "yamada.taro@example.jp"
+    )
 
     page.get_by_role("link", name="山田 太郎").click()
     expect(page.get_by_text("ログアウトしてもよろしいですか？")).to_be_visible()
@@ -95,7 +118,9 @@ def test_member_logs_out_through_the_confirmation(page, demo_portal):
 @pytest.mark.parametrize("viewport", ["phone"], indirect=True)
 def test_idle_warning_offers_to_stay_signed_in(page, demo_portal):
     page.clock.install()
-    _sign_in(page, "yamada_taro", account_demo.DEMO_PASSWORD)
+    _sign_in_with_email_code(
+        page, "yamada_taro", account_demo.DEMO_PASSWORD, "yamada.taro@example.jp"
+    )
     expect(page.get_by_role("link", name="山田 太郎")).to_be_visible()
 
     page.wait_for_load_state("load")  # portal.js has set its timers

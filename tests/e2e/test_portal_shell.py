@@ -1,6 +1,9 @@
 """A member opens the portal, signs in and finds the service menu, on a phone and a desktop."""
 
+import re
+
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
 from kosmo.models import Union
@@ -26,6 +29,10 @@ def sign_in(page):
     page.get_by_label("ユーザID").fill("yamada_taro")
     page.get_by_label("パスワード", exact=True).fill(factories.PASSWORD)
     page.get_by_role("button", name="ログイン").click()
+    expect(page.get_by_text("受信したワンタイムパスワードを入力してください。")).to_be_visible()
+    code = re.search(r"\b(\d{6})\b", mail.outbox[-1].body).group(1)
+    page.get_by_label("ワンタイムパスワード").fill(code)
+    page.get_by_role("button", name="トップページへ").click()
 
 
 def test_member_signs_in_and_finds_the_services(page, viewport, portal):

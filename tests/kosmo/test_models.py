@@ -70,11 +70,7 @@ def test_seed_demo_can_run_twice(db, capsys):
 def test_demo_member_can_sign_in(client, db):
     call_command("seed_demo")
 
-    response = client.post(
-        "/accounts/login/",
-        {"login": "yamada_taro", "password": "Kosmo-demo-2026"},
-        HTTP_HOST="127.0.0.1",
-    )
+    response = factories.sign_in(client, "yamada_taro", "Kosmo-demo-2026", HTTP_HOST="127.0.0.1")
 
     assert response.status_code == 302
     assert "山田 太郎" in client.get("/", HTTP_HOST="127.0.0.1").content.decode()

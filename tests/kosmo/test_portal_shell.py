@@ -111,9 +111,7 @@ def test_login_from_another_unions_portal_looks_like_a_wrong_password(
 
 
 def test_member_signs_in_with_user_id_in_any_case(client, insured):
-    response = client.post(
-        "/accounts/login/", {"login": "YAMADA_Taro", "password": factories.PASSWORD}
-    )
+    response = factories.sign_in(client, "YAMADA_Taro")
 
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(insured.pk)
