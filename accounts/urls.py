@@ -1,8 +1,14 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from accounts import recovery, security, views
 
 app_name = "accounts"
+
+
+def _to(url_name: str):
+    return RedirectView.as_view(pattern_name=url_name, query_string=True)
+
 
 urlpatterns = [
     # ACC-2 first login, ACC-12 terms
@@ -22,4 +28,11 @@ urlpatterns = [
     path("forgot-user-id/", recovery.forgot_user_id, name="forgot_user_id"),
     # ACC-13 and the member's security log
     path("security/", security.security_log, name="security_log"),
+    # allauth's own management pages would bypass the rules above (re-authentication with a
+    # second factor, the union's password policy, verification first): send them to ours.
+    path("password/change/", _to("accounts:change_password")),
+    path("password/set/", _to("accounts:change_password")),
+    path("email/", _to("accounts:change_email")),
+    path("reauthenticate/", views.reauthenticate),
+    path("signup/", _to("account_login")),
 ]

@@ -7,6 +7,7 @@ from allauth.core import ratelimit
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -244,6 +245,13 @@ def change_password(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("パスワードを更新しました。"))
             return redirect("accounts:login_methods")
     return render(request, "accounts/change_password.html", {"form": form})
+
+
+def reauthenticate(request: HttpRequest) -> HttpResponse:
+    """allauth's password-only page: the mfa app's re-authentication replaces it."""
+    url = reverse(flows.REAUTHENTICATE_URL_NAME)
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(f"{url}?{query}" if query else url)
 
 
 @require_POST

@@ -592,3 +592,17 @@ def test_resending_the_verification_mail_is_rate_limited(
             last = issued_client.post("/accounts/first-login/email/", {"email": "taro@example.jp"})
 
     assert "短時間に操作が繰り返されました。" in _html(last)
+
+
+@pytest.mark.parametrize(
+    ("path", "target"),
+    [
+        ("/accounts/password/change/", "/accounts/login-methods/password/"),
+        ("/accounts/password/set/", "/accounts/login-methods/password/"),
+        ("/accounts/email/", "/accounts/profile/email/"),
+        ("/accounts/reauthenticate/?next=/x/", "/mfa/reauthenticate/?next=/x/"),
+        ("/accounts/signup/", "/accounts/login/"),
+    ],
+)
+def test_allauths_own_management_pages_lead_to_ours(member_client, path, target):
+    assert member_client.get(path).url == target
