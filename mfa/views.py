@@ -62,6 +62,17 @@ def _send_email_code(request: HttpRequest, user, *, force: bool) -> str | None:
     return _("%(email)s にワンタイムパスワードを送信しました。") % {"email": user.email}
 
 
+def _passkey_from(request: HttpRequest, user) -> tuple[PasskeyDevice | None, str | None]:
+    """The passkey the posted assertion proves, or the message to show (failure recorded)."""
+    try:
+        return passkeys.verify_authentication(
+            request, user, request.POST["passkey_credential"]
+        ), None
+    except passkeys.PasskeyError as failure:
+        flows.record_failure(request, user, MfaMethod.PASSKEY)
+        return None, str(failure)
+
+
 def _factor_page(
     request: HttpRequest,
     *,
@@ -88,14 +99,8 @@ def _factor_page(
         if not ratelimit.consume(request, action="mfa_verify", user=user):
             error = TOO_MANY_TRIES
         elif request.POST.get("passkey_credential"):
-            try:
-                device = passkeys.verify_authentication(
-                    request, user, request.POST["passkey_credential"]
-                )
-            except passkeys.PasskeyError as failure:
-                error = str(failure)
-                flows.record_failure(request, user, MfaMethod.PASSKEY)
-            else:
+            device, error = _passkey_from(request, user)
+            if device is not None:
                 return on_success(device)
         elif request.POST.get("action") == "resend" and method == MfaMethod.EMAIL:
             notice = _send_email_code(request, user, force=True)
@@ -162,13 +167,8 @@ def reauthenticate(request: HttpRequest) -> HttpResponse:
         if not ratelimit.consume(request, action="reauthenticate", user=user):
             error = TOO_MANY_TRIES
         elif request.POST.get("passkey_credential"):
-            try:
-                device = passkeys.verify_authentication(
-                    request, user, request.POST["passkey_credential"]
-                )
-            except passkeys.PasskeyError as failure:
-                error = str(failure)
-            else:
+            device, error = _passkey_from(request, user)
+            if device is not None:
                 return flows.complete_reauthentication(request, device)
         elif form.is_valid():
             if user.check_password(form.cleaned_data["password"]):
