@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("mfa/", include("mfa.urls")),
+    path("medical/", include("medical.urls")),
     path("admin/", admin.site.urls),
     # Public media only (logos, profile images); private media has its own authorising views.
     re_path(

@@ -129,3 +129,48 @@ class StaffFactory(UserFactory):
     email = ""
     union = factory.SubFactory(UnionFactory)
     is_staff = True
+
+
+class ClaimFactory(factory.django.DjangoModelFactory):
+    """A claim line; amounts add up (総額 = 保険者 + 公費 + 自己)."""
+
+    class Meta:
+        model = "medical.Claim"
+
+    person = factory.SubFactory(PersonFactory)
+    household = factory.LazyAttribute(lambda claim: claim.person.household)
+    service_month = factory.LazyFunction(lambda: dt.date(2025, 3, 1))
+    provider_name = "サンプルクリニック"
+    care_type = "outpatient"
+    days = 1
+    insurer_paid = 7000
+    public_paid = 0
+    patient_paid = 3000
+    total_cost = factory.LazyAttribute(
+        lambda claim: claim.insurer_paid + claim.public_paid + claim.patient_paid
+    )
+
+
+class DrugFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "medical.Drug"
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"D{n:08d}")
+    name = factory.Sequence(lambda n: f"医薬品{n}")
+    unit = "錠"
+    unit_price = "10.00"
+
+
+class PrescriptionLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "medical.PrescriptionLine"
+
+    person = factory.SubFactory(PersonFactory)
+    household = factory.LazyAttribute(lambda line: line.person.household)
+    service_month = factory.LazyFunction(lambda: dt.date(2024, 11, 1))
+    provider_name = "サンプルクリニック"
+    line_no = factory.Sequence(lambda n: n + 1)
+    drug = factory.SubFactory(DrugFactory)
+    unit_price = factory.LazyAttribute(lambda line: line.drug.unit_price)
+    quantity = "1"

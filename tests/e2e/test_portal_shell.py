@@ -59,7 +59,7 @@ def test_member_signs_in_and_finds_the_services(page, viewport, portal):
     if viewport == "phone":
         toggle.click()
     menu_or_tiles.click()
-    expect(page.get_by_text("page of medical")).to_be_visible()
+    expect(page.get_by_role("heading", name="医療費情報", exact=True)).to_be_visible()
 
 
 def test_a_service_outside_the_contract_shows_the_manuals_message(page, portal):

@@ -1,0 +1,196 @@
+"""The read side of the medical pages: every query starts from what the member may see, and
+each page costs a fixed number of queries whatever the data size."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Max, QuerySet, Sum
+
+from accounts.models import User
+from kosmo.dates import fiscal_year
+from kosmo.models import Person
+from kosmo.money import to_yen
+from medical.models import Claim, PrescriptionLine
+
+COPAY_RATE = Decimal("0.3")  # 支払額 = 薬価 × 使用量 × 3割 (manual §4-3)
+# The manual prints 「-」 as a generic's 薬価 when switching saves little: the price is shown
+# only when the generic is at least this much cheaper per unit than the prescribed drug.
+GENERIC_PRICE_SHOWN_FROM_DISCOUNT = Decimal("0.10")
+
+
+@dataclass(frozen=True)
+class Totals:
+    total_cost: int = 0
+    insurer_paid: int = 0
+    public_paid: int = 0
+    patient_paid: int = 0
+
+
+def _totals(claims: QuerySet[Claim]) -> Totals:
+    sums = claims.aggregate(
+        total_cost=Sum("total_cost"),
+        insurer_paid=Sum("insurer_paid"),
+        public_paid=Sum("public_paid"),
+        patient_paid=Sum("patient_paid"),
+    )
+    return Totals(**{key: value or 0 for key, value in sums.items()})
+
+
+def visible_persons(user: User) -> QuerySet[Person]:
+    """受診者 choices: the household for the insured, only themself for a dependent."""
+    return Person.objects.visible_to(user).order_by("branch")
+
+
+def claims(user: User, *, person_id: int | None = None) -> QuerySet[Claim]:
+    queryset = Claim.objects.visible_to(user)
+    if person_id is not None:
+        queryset = queryset.filter(person_id=person_id)
+    return queryset
+
+
+@dataclass
+class Statement:
+    """A table of claim lines with its 合計 row."""
+
+    rows: list[Claim]
+    totals: Totals
+
+
+def statement(queryset: QuerySet[Claim]) -> Statement:
+    """Rows (with their 受診者) and totals: two queries."""
+    rows = list(
+        queryset.select_related("person").order_by(
+            "-service_month", "person__branch", "provider_name", "care_type"
+        )
+    )
+    totals = Totals(
+        total_cost=sum(row.total_cost for row in rows),
+        insurer_paid=sum(row.insurer_paid for row in rows),
+        public_paid=sum(row.public_paid for row in rows),
+        patient_paid=sum(row.patient_paid for row in rows),
+    )
+    return Statement(rows=rows, totals=totals)
+
+
+def latest_month(user: User) -> dt.date | None:
+    """The newest 診療年月 the member has data for."""
+    return claims(user).aggregate(latest=Max("service_month"))["latest"]
+
+
+def month_statement(user: User, month: dt.date, *, person_id: int | None = None) -> Statement:
+    return statement(claims(user, person_id=person_id).filter(service_month=month))
+
+
+def period_statement(
+    user: User, start: dt.date, end: dt.date, *, person_id: int | None = None
+) -> Statement:
+    """Claims from the month of `start` to the month of `end`, both included."""
+    return statement(
+        claims(user, person_id=person_id).filter(
+            service_month__gte=start.replace(day=1), service_month__lte=end.replace(day=1)
+        )
+    )
+
+
+@dataclass
+class FiscalYear:
+    year: int
+    patient_paid: int = 0
+    months: list[tuple[dt.date, int]] = field(default_factory=list)
+
+
+def by_fiscal_year(queryset: QuerySet) -> list[FiscalYear]:
+    """Claims per 年度 (April–March), newest first, with each month's 自己負担額: one query."""
+    per_month = (
+        queryset.values("service_month")
+        .annotate(paid=Sum("patient_paid"))
+        .order_by("-service_month")
+    )
+    years: dict[int, FiscalYear] = {}
+    for row in per_month:
+        year = fiscal_year(row["service_month"])
+        entry = years.setdefault(year, FiscalYear(year))
+        entry.patient_paid += row["paid"]
+        entry.months.append((row["service_month"], row["paid"]))
+    return list(years.values())
+
+
+# --- Prescriptions (MED-5) ---
+
+
+@dataclass(frozen=True)
+class PrescriptionRow:
+    line: PrescriptionLine
+    paid: int  # 支払額
+    generic_name: str | None
+    generic_price: Decimal | None  # None is shown as 「-」
+    saving: int | None  # 削減可能額
+    paid_after: int  # 切替後支払額
+
+
+def copay(unit_price: Decimal, quantity: Decimal) -> int:
+    """薬価 × 使用量 × 3割, half-up to the yen."""
+    return to_yen(unit_price * quantity * COPAY_RATE)
+
+
+def prescription_row(line: PrescriptionLine) -> PrescriptionRow:
+    paid = copay(line.unit_price, line.quantity)
+    generic = line.drug.generic
+    if generic is None or line.drug.is_generic:
+        return PrescriptionRow(line, paid, None, None, None, paid)
+    paid_after = copay(generic.unit_price, line.quantity)
+    discount = (line.unit_price - generic.unit_price) / line.unit_price
+    shown = generic.unit_price if discount >= GENERIC_PRICE_SHOWN_FROM_DISCOUNT else None
+    return PrescriptionRow(line, paid, generic.name, shown, paid - paid_after, paid_after)
+
+
+@dataclass
+class PrescriptionStatement:
+    groups: list[tuple[tuple[dt.date, str, Person], list[PrescriptionRow]]]
+    paid: int  # 現状支払額 総計
+    saving: int  # 最大削減可能額
+    paid_after: int  # 切替後支払額
+
+
+def prescriptions(user: User, *, person_id: int | None = None) -> QuerySet[PrescriptionLine]:
+    queryset = PrescriptionLine.objects.visible_to(user)
+    if person_id is not None:
+        queryset = queryset.filter(person_id=person_id)
+    return queryset
+
+
+def latest_prescription_month(user: User) -> dt.date | None:
+    return prescriptions(user).aggregate(latest=Max("service_month"))["latest"]
+
+
+def prescription_statement(queryset: QuerySet[PrescriptionLine]) -> PrescriptionStatement:
+    """Lines grouped by 診療年月 / 医療機関 / 受診者, with the manual's totals: one query."""
+    lines = queryset.select_related("person", "drug__generic").order_by(
+        "-service_month", "provider_name", "person__branch", "line_no"
+    )
+    groups: dict[tuple, list[PrescriptionRow]] = {}
+    for line in lines:
+        key = (line.service_month, line.provider_name, line.person)
+        groups.setdefault(key, []).append(prescription_row(line))
+    rows = [row for group in groups.values() for row in group]
+    paid = sum(row.paid for row in rows)
+    saving = sum(row.saving or 0 for row in rows)
+    return PrescriptionStatement(list(groups.items()), paid, saving, paid - saving)
+
+
+def prescriptions_by_fiscal_year(queryset: QuerySet[PrescriptionLine]) -> list[FiscalYear]:
+    """Per 年度, each month's 現状支払額 (computed per line, as the statements do): one query."""
+    years: dict[int, FiscalYear] = {}
+    months: dict[dt.date, int] = {}
+    for service_month, unit_price, quantity in queryset.order_by("-service_month").values_list(
+        "service_month", "unit_price", "quantity"
+    ):
+        months[service_month] = months.get(service_month, 0) + copay(unit_price, quantity)
+    for month, paid in months.items():
+        entry = years.setdefault(fiscal_year(month), FiscalYear(fiscal_year(month)))
+        entry.patient_paid += paid
+        entry.months.append((month, paid))
+    return list(years.values())

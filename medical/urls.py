@@ -1,0 +1,20 @@
+from django.urls import path
+
+from medical import views
+
+app_name = "medical"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("latest/", views.latest, name="latest"),
+    path("<int:year>/<int:month>/", views.month, name="month"),
+    path("annual/", views.annual, name="annual"),
+    path("past/", views.past, name="past"),
+    path("prescriptions/", views.prescriptions, name="prescriptions"),
+    path(
+        "prescriptions/<int:year>/<int:month>/",
+        views.prescriptions,
+        name="prescriptions_month",
+    ),
+    path("prescriptions/past/", views.prescriptions_past, name="prescriptions_past"),
+]

@@ -1,0 +1,103 @@
+"""医療費情報 (manual §4-1) and 処方医薬品照会 (§4-3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from kosmo.access import feature_required, member_required
+from medical import queries
+from medical.forms import ClaimFilterForm
+
+
+def _month(year: int, month: int) -> dt.date:
+    try:
+        return dt.date(year, month, 1)
+    except ValueError:
+        raise Http404("no such month") from None
+
+
+@member_required
+@feature_required("medical")
+def index(request: HttpRequest) -> HttpResponse:
+    """MED-1 医療費情報: the hub."""
+    return render(request, "medical/index.html", {"latest": queries.latest_month(request.user)})
+
+
+@member_required
+@feature_required("medical")
+def latest(request: HttpRequest) -> HttpResponse:
+    """MED-2 最新の自己負担額: the newest month's statement."""
+    month = queries.latest_month(request.user)
+    statement = queries.month_statement(request.user, month) if month else None
+    return render(request, "medical/month.html", {"month": month, "statement": statement})
+
+
+@member_required
+@feature_required("medical")
+def month(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    """One month's statement (「>」 from the past view)."""
+    service_month = _month(year, month)
+    statement = queries.month_statement(request.user, service_month)
+    return render(request, "medical/month.html", {"month": service_month, "statement": statement})
+
+
+@member_required
+@feature_required("medical")
+def annual(request: HttpRequest) -> HttpResponse:
+    """MED-3 年間: a calendar year, filterable by 診療年月 and 受診者."""
+    form = ClaimFilterForm(request.GET or None, persons=queries.visible_persons(request.user))
+    latest_month = queries.latest_month(request.user) or timezone.localdate()
+    start, end = dt.date(latest_month.year, 1, 1), dt.date(latest_month.year, 12, 1)
+    person_id = None
+    if form.is_bound and form.is_valid():
+        start = form.cleaned_data["start"] or start
+        end = form.cleaned_data["end"] or end
+        person = form.cleaned_data["person"]
+        person_id = person.pk if person else None
+    statement = queries.period_statement(request.user, start, end, person_id=person_id)
+    return render(
+        request,
+        "medical/annual.html",
+        {"form": form, "statement": statement, "start": start, "end": end},
+    )
+
+
+@member_required
+@feature_required("medical")
+def past(request: HttpRequest) -> HttpResponse:
+    """MED-3 過去: per 年度 with 「+」 (months) and 「>」 (a month's statement)."""
+    years = queries.by_fiscal_year(queries.claims(request.user))
+    return render(request, "medical/past.html", {"years": years})
+
+
+@member_required
+@feature_required("prescriptions")
+def prescriptions(request: HttpRequest, year: int | None = None, month: int | None = None):
+    """MED-5 処方医薬品照会: a month's prescriptions with their generic alternatives."""
+    if year is None:
+        service_month = queries.latest_prescription_month(request.user)
+    else:
+        service_month = _month(year, month)
+    lines = queries.prescriptions(request.user)
+    statement = (
+        queries.prescription_statement(lines.filter(service_month=service_month))
+        if service_month
+        else None
+    )
+    return render(
+        request,
+        "medical/prescriptions.html",
+        {"month": service_month, "statement": statement},
+    )
+
+
+@member_required
+@feature_required("prescriptions")
+def prescriptions_past(request: HttpRequest) -> HttpResponse:
+    """Past prescriptions per 年度 (「+」 months, 「>」 a month)."""
+    years = queries.prescriptions_by_fiscal_year(queries.prescriptions(request.user))
+    return render(request, "medical/prescriptions_past.html", {"years": years})

@@ -1,0 +1,237 @@
+"""MED-1 … MED-3 and MED-5: the manual's numbers, 年度 grouping, scoping, fixed query counts."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from medical import queries
+from tests import factories
+
+
+def _html(response):
+    return response.content.decode()
+
+
+def _claim(person, month, **amounts):
+    return factories.ClaimFactory(person=person, service_month=month, **amounts)
+
+
+# --- MED-5: the manual's prescription example --------------------------------------------------
+
+
+@pytest.fixture
+def manual_prescriptions(insured):
+    pairs = [
+        (
+            "スピラゾンクリーム0.3%",
+            "14.7",
+            "g",
+            "5",
+            "プレドニゾロン吉草酸エステル酢酸エステルクリーム0.3%「YD」",
+            "13.3",
+        ),
+        (
+            "サワシリンカプセル250 250mg",
+            "10.2",
+            "カプセル",
+            "15",
+            "アモキシシリンカプセル250mg「日医工」",
+            "10.0",
+        ),
+        ("ロキソニン錠60mg", "18.6", "錠", "126", "ロキソプロフェンナトリウム錠60mg", "5.6"),
+        ("ムコスタ錠100mg", "17.4", "錠", "126", "レバミピド錠100mg「アメル」", "9.6"),
+    ]
+    for number, (name, price, unit, quantity, generic_name, generic_price) in enumerate(pairs, 1):
+        generic = factories.DrugFactory(
+            code=f"G{number}",
+            name=generic_name,
+            unit=unit,
+            unit_price=generic_price,
+            is_generic=True,
+        )
+        drug = factories.DrugFactory(
+            code=f"B{number}", name=name, unit=unit, unit_price=price, generic=generic
+        )
+        factories.PrescriptionLineFactory(
+            person=insured.person,
+            drug=drug,
+            quantity=quantity,
+            line_no=number,
+            service_month=dt.date(2024, 11, 1),
+        )
+    return insured
+
+
+def test_prescription_example_reproduces_the_manual(manual_prescriptions):
+    statement = queries.prescription_statement(queries.prescriptions(manual_prescriptions))
+    [(_, rows)] = statement.groups
+
+    assert [(r.paid, r.saving, r.paid_after) for r in rows] == [
+        (22, 2, 20),
+        (46, 1, 45),
+        (703, 491, 212),
+        (658, 295, 363),
+    ]
+    assert [r.generic_price for r in rows] == [None, None, Decimal("5.6"), Decimal("9.6")]
+    assert (statement.paid, statement.saving, statement.paid_after) == (1429, 789, 640)
+
+
+def test_prescription_page_shows_the_manuals_totals(member_client, manual_prescriptions):
+    html = _html(member_client.get("/medical/prescriptions/"))
+
+    assert "2024年11月の処方医薬品明細" in html
+    assert "1,429円" in html
+    assert "最大削減可能額：¥789" in html and "切替後支払額：¥640" in html
+    assert "¥703" in html and "¥491" in html and "¥212" in html
+
+
+def test_copay_rounds_half_up_to_the_yen():
+    assert queries.copay(Decimal("14.7"), Decimal("5")) == 22  # 22.05
+    assert queries.copay(Decimal("13.3"), Decimal("5")) == 20  # 19.95
+    assert queries.copay(Decimal("5"), Decimal("1")) == 2  # 1.5 → 2
+
+
+def test_drug_without_generic_shows_dashes(member_client, insured):
+    drug = factories.DrugFactory(code="X1", name="ワーファリン錠1mg", unit_price="9.8")
+    factories.PrescriptionLineFactory(person=insured.person, drug=drug, quantity="30")
+
+    html = _html(member_client.get("/medical/prescriptions/"))
+
+    assert "ワーファリン錠1mg" in html
+    assert "<td>-</td>" in html
+
+
+# --- MED-2: the manual's table -----------------------------------------------------------------
+
+
+@pytest.fixture
+def manual_month(insured, dependent):
+    march = dt.date(2025, 3, 1)
+    _claim(insured.person, march, insurer_paid=9972, public_paid=1200, patient_paid=1628)
+    _claim(
+        insured.person,
+        march,
+        provider_name="ホロウ薬局",
+        care_type="pharmacy",
+        insurer_paid=1552,
+        public_paid=0,
+        patient_paid=148,
+    )
+    _claim(
+        dependent.person,
+        march,
+        provider_name="パドコ歯科",
+        care_type="dental",
+        insurer_paid=7460,
+        public_paid=3216,
+        patient_paid=1944,
+    )
+    return march
+
+
+def test_latest_month_table_adds_up(member_client, manual_month):
+    response = member_client.get("/medical/latest/")
+    html = _html(response)
+
+    assert "2025年3月の医療費明細" in html
+    assert "あなたが支払った額 <strong>3,720円</strong>" in html
+    # ¥27,120 = ¥18,984 + ¥4,416 + ¥3,720
+    assert "¥27,120" in html and "¥18,984" in html and "¥4,416" in html and "¥3,720" in html
+
+
+def test_dependent_sees_only_their_own_claims(client, dependent, manual_month):
+    client.force_login(dependent)
+
+    html = _html(client.get("/medical/latest/"))
+
+    assert "パドコ歯科" in html
+    assert "ホロウ薬局" not in html
+    assert "1,944円" in html
+
+
+def test_nobody_sees_another_households_claims(client, other_household_member, manual_month):
+    client.force_login(other_household_member)
+
+    html = _html(client.get("/medical/2025/3/"))
+
+    assert "ホロウ薬局" not in html and "パドコ歯科" not in html
+    assert "該当する医療費明細はありません。" in html
+
+
+def test_another_unions_member_is_refused(client, union, other_union_member, manual_month):
+    client.force_login(other_union_member)
+
+    assert client.get("/medical/latest/").status_code == 403
+
+
+def test_past_groups_by_fiscal_year_with_months(member_client, insured):
+    _claim(insured.person, dt.date(2025, 3, 1), patient_paid=1000)
+    _claim(insured.person, dt.date(2025, 4, 1), patient_paid=2000)
+    _claim(insured.person, dt.date(2026, 3, 1), patient_paid=500)
+
+    years = queries.by_fiscal_year(queries.claims(insured))
+    html = _html(member_client.get("/medical/past/"))
+
+    assert [(y.year, y.patient_paid) for y in years] == [(2025, 2500), (2024, 1000)]
+    assert [m for m, _ in years[0].months] == [dt.date(2026, 3, 1), dt.date(2025, 4, 1)]
+    assert "2025年度" in html and "2024年度" in html and 'href="/medical/2025/4/"' in html
+
+
+def test_annual_filter_by_person(member_client, insured, dependent, manual_month):
+    response = member_client.get(
+        "/medical/annual/", {"start": "2025-01", "end": "2025-12", "person": dependent.person.pk}
+    )
+
+    html = _html(response)
+    assert "パドコ歯科" in html and "ホロウ薬局" not in html
+
+
+def test_dependent_cannot_filter_to_another_person(client, insured, dependent, manual_month):
+    client.force_login(dependent)
+
+    html = _html(client.get("/medical/annual/", {"person": insured.person.pk}))
+
+    assert "ホロウ薬局" not in html
+
+
+def test_filter_messages_are_japanese(member_client, manual_month):
+    html = _html(member_client.get("/medical/annual/", {"start": "2025-05", "end": "2025-01"}))
+
+    assert "「まで」は「から」以降の年月を指定してください。" in html
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/medical/",
+        "/medical/latest/",
+        "/medical/annual/",
+        "/medical/past/",
+        "/medical/prescriptions/",
+    ],
+)
+def test_pages_cost_a_fixed_number_of_queries(
+    member_client, insured, path, django_assert_max_num_queries
+):
+    member_client.get("/")
+    for month in range(1, 13):
+        _claim(insured.person, dt.date(2024, month, 1))
+        factories.PrescriptionLineFactory(
+            person=insured.person, service_month=dt.date(2024, month, 1)
+        )
+
+    with django_assert_max_num_queries(8):
+        assert member_client.get(path).status_code == 200
+
+
+def test_a_union_without_the_service_cannot_open_it(member_client, union):
+    union.set_enabled_features(set())
+    union.save()
+
+    response = member_client.get("/medical/latest/")
+
+    assert response.status_code == 404
+    assert "ご所属の健康保険組合が契約していない場合、この機能はご利用いただけません。" in _html(
+        response
+    )
