@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -297,3 +298,55 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+def _private_storage():
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
+class DocumentJob(models.Model):
+    """A document (PDF) rendered in the background for one account: the page reads this row,
+    never Celery. pending → running → ready | failed; failed can be retried.
+
+    At most one pending or running job exists per account, kind and parameters, so a second
+    click while one runs does not start a duplicate.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("受付済み")
+        RUNNING = "running", _("生成中")
+        READY = "ready", _("完了")
+        FAILED = "failed", _("失敗")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="document_jobs"
+    )
+    kind = models.CharField(_("種類"), max_length=50)
+    params = models.JSONField(_("条件"), default=dict)
+    params_key = models.CharField(max_length=64)
+    state = models.CharField(_("状態"), max_length=16, choices=State.choices, default=State.PENDING)
+    file = models.FileField(upload_to="documents/%Y/%m/", storage=_private_storage, blank=True)
+    filename = models.CharField(_("ファイル名"), max_length=200, blank=True)
+    error = models.TextField(_("エラー"), blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("帳票の生成")
+        verbose_name_plural = _("帳票の生成")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "kind", "params_key"],
+                condition=Q(state__in=["pending", "running"]),
+                name="document_job_one_active",
+            )
+        ]
+        indexes = [models.Index(fields=["owner", "kind", "params_key", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.get_state_display()})"

@@ -50,3 +50,19 @@ def deliver_email(email_id: int) -> str:
         last_error=repr(failure)[:2000],
     )
     raise failure
+
+
+@shared_task(autoretry_for=())
+def render_document(job_id: int) -> str:
+    """Render a DocumentJob. A failure is recorded on the row, where the member sees it and
+    「再試行」; the task itself is not retried (the job row would say failed meanwhile)."""
+    from kosmo import documents
+
+    return documents.run(job_id)
+
+
+@shared_task
+def purge_expired_documents() -> int:
+    from kosmo import documents
+
+    return documents.purge_expired()

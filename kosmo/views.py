@@ -1,7 +1,11 @@
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
+
+from kosmo import documents
+from kosmo.access import member_required
+from kosmo.models import DocumentJob
 
 
 @require_GET
@@ -25,3 +29,43 @@ def branding_css(request: HttpRequest) -> HttpResponse:
 def healthz(request: HttpRequest) -> HttpResponse:
     """Liveness for load balancers and compose healthchecks; also the benchmarks' trivial view."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def _own_job(request: HttpRequest, pk: int) -> DocumentJob:
+    """A document job of the signed-in account; anyone else's is a 404."""
+    return get_object_or_404(DocumentJob, pk=pk, owner_id=request.user.pk)
+
+
+@member_required
+@require_GET
+def document_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """「PDFが生成中です…」 until the file is ready; reload (or the script) refreshes it."""
+    job = _own_job(request, pk)
+    return render(request, "kosmo/document_status.html", {"job": job})
+
+
+@member_required
+@require_GET
+def document_status_json(request: HttpRequest, pk: int) -> JsonResponse:
+    job = _own_job(request, pk)
+    response = JsonResponse({"state": job.state})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@member_required
+@require_GET
+def document_download(request: HttpRequest, pk: int) -> FileResponse:
+    job = _own_job(request, pk)
+    if job.state != DocumentJob.State.READY or not job.file:
+        raise Http404("not ready")
+    response = FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@member_required
+@require_POST
+def document_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    job = documents.retry(_own_job(request, pk))
+    return redirect("document_status", job.pk)

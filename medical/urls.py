@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:year>/<int:month>/", views.month, name="month"),
     path("annual/", views.annual, name="annual"),
     path("past/", views.past, name="past"),
+    path("statement.pdf", views.statement_pdf, name="statement_pdf"),
     path("prescriptions/", views.prescriptions, name="prescriptions"),
     path(
         "prescriptions/<int:year>/<int:month>/",

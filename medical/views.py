@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from kosmo import documents as kosmo_documents
 from kosmo.access import feature_required, member_required
-from medical import queries
+from medical import documents, queries
 from medical.forms import ClaimFilterForm
 
 
@@ -62,7 +64,13 @@ def annual(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "medical/annual.html",
-        {"form": form, "statement": statement, "start": start, "end": end},
+        {
+            "form": form,
+            "statement": statement,
+            "start": start,
+            "end": end,
+            "person_id": person_id,
+        },
     )
 
 
@@ -72,6 +80,25 @@ def past(request: HttpRequest) -> HttpResponse:
     """MED-3 過去: per 年度 with 「+」 (months) and 「>」 (a month's statement)."""
     years = queries.by_fiscal_year(queries.claims(request.user))
     return render(request, "medical/past.html", {"years": years})
+
+
+@require_POST
+@member_required
+@feature_required("medical")
+def statement_pdf(request: HttpRequest) -> HttpResponse:
+    """MED-4 「医療費明細 (PDF)」 for the shown period: queued, then its status page."""
+    form = ClaimFilterForm(request.POST, persons=queries.visible_persons(request.user))
+    if not form.is_valid() or not form.cleaned_data["start"] or not form.cleaned_data["end"]:
+        raise Http404("bad period")
+    person = form.cleaned_data["person"]
+    job = kosmo_documents.request_document(
+        owner=request.user,
+        kind=documents.KIND,
+        params=documents.params_for(
+            form.cleaned_data["start"], form.cleaned_data["end"], person.pk if person else None
+        ),
+    )
+    return redirect("document_status", job.pk)
 
 
 @member_required

@@ -31,6 +31,25 @@ def _eager_celery_and_clean_cache():
     celery_app.conf.task_always_eager = eager
 
 
+@pytest.fixture(autouse=True)
+def _private_media_in_a_temporary_folder(settings, tmp_path, monkeypatch):
+    """Generated files never land in the working tree."""
+    from django.core.files.storage import storages
+
+    from kosmo.models import DocumentJob
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private_media"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": settings.PRIVATE_MEDIA_ROOT, "base_url": None},
+        },
+    }
+    monkeypatch.setattr(DocumentJob._meta.get_field("file"), "storage", storages["private"])
+
+
 @pytest.fixture
 def union(db):
     # The test client's host: this is the union the portal serves in tests.

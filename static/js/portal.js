@@ -87,9 +87,34 @@
     schedule();
   }
 
+  // Background documents: poll the job until it is ready or failed, then show the page's
+  // final state (without JavaScript the member reloads with 「更新」).
+  function setupDocumentStatus() {
+    var box = document.querySelector(".document-status[data-status-url]");
+    if (!box || box.dataset.state === "ready" || box.dataset.state === "failed") {
+      return;
+    }
+    var delay = 1000;
+    function poll() {
+      fetch(box.dataset.statusUrl, {credentials: "same-origin"})
+        .then(function (response) { return response.json(); })
+        .then(function (data) {
+          if (data.state === "ready" || data.state === "failed") {
+            window.location.reload();
+          } else {
+            delay = Math.min(delay * 1.5, 10000);
+            setTimeout(poll, delay);
+          }
+        })
+        .catch(function () { setTimeout(poll, 10000); });
+    }
+    setTimeout(poll, delay);
+  }
+
   function setup() {
     setupMenuToggle();
     setupIdleWarning();
+    setupDocumentStatus();
   }
 
   if (document.readyState === "loading") {

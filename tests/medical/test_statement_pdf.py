@@ -1,0 +1,123 @@
+"""MED-4 「医療費明細 (PDF)」 through the background document jobs."""
+
+import datetime as dt
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from kosmo import documents
+from kosmo.models import DocumentJob
+from tests import factories
+
+
+@pytest.fixture
+def march(insured, dependent):
+    month = dt.date(2025, 3, 1)
+    factories.ClaimFactory(
+        person=insured.person,
+        service_month=month,
+        insurer_paid=9972,
+        public_paid=1200,
+        patient_paid=1628,
+    )
+    factories.ClaimFactory(
+        person=dependent.person,
+        service_month=month,
+        provider_name="パドコ歯科",
+        insurer_paid=7460,
+        public_paid=3216,
+        patient_paid=1944,
+    )
+    return month
+
+
+def _request(client, start="2025-03", end="2025-03", **extra):
+    return client.post("/medical/statement.pdf", {"start": start, "end": end, **extra})
+
+
+def test_pdf_is_rendered_in_the_background_and_downloaded(
+    member_client, march, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _request(member_client)
+    status = member_client.get(response.url)
+    job = DocumentJob.objects.get()
+    download = member_client.get(f"/documents/{job.pk}/download/")
+
+    assert job.state == DocumentJob.State.READY
+    assert "PDFのダウンロードの準備ができました。" in status.content.decode()
+    assert download["Content-Disposition"].startswith(
+        'attachment; filename="iryouhi_meisai_202503-202503.pdf"'
+    )
+    assert download["Cache-Control"] == "no-store"
+    text = PdfReader(io.BytesIO(b"".join(download.streaming_content))).pages[0].extract_text()
+    assert "医療費明細" in text.replace(" ", "")
+    assert "パドコ歯科" in text
+    assert "¥3,572" in text  # 1,628 + 1,944
+
+
+def test_a_second_request_while_running_reuses_the_job(member_client, march):
+    first = _request(member_client)  # on_commit not run: the job stays pending
+    second = _request(member_client)
+
+    assert first.url == second.url
+    assert DocumentJob.objects.count() == 1
+    assert "PDFが生成中です。" in member_client.get(first.url).content.decode()
+
+
+def test_another_member_cannot_see_or_download_the_job(
+    member_client, client, other_household_member, march, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _request(member_client)
+    job = DocumentJob.objects.get()
+    client.force_login(other_household_member)
+
+    assert client.get(f"/documents/{job.pk}/").status_code == 404
+    assert client.get(f"/documents/{job.pk}/download/").status_code == 404
+    assert client.get(f"/documents/{job.pk}/status/").status_code == 404
+
+
+def test_dependents_pdf_holds_only_their_own_claims(
+    client, dependent, march, django_capture_on_commit_callbacks
+):
+    client.force_login(dependent)
+    with django_capture_on_commit_callbacks(execute=True):
+        _request(client)
+    job = DocumentJob.objects.get()
+
+    text = PdfReader(job.file.open("rb")).pages[0].extract_text()
+    assert "パドコ歯科" in text and "サンプルクリニック" not in text
+
+
+def test_a_failed_job_shows_retry_and_can_be_retried(
+    member_client, march, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broken(job):
+        raise RuntimeError("font missing")
+
+    working = documents.RENDERERS["medical_statement"]
+    monkeypatch.setitem(documents.RENDERERS, "medical_statement", broken)
+    with pytest.raises(RuntimeError), django_capture_on_commit_callbacks(execute=True):
+        _request(member_client)
+    job = DocumentJob.objects.get()
+    page = member_client.get(f"/documents/{job.pk}/").content.decode()
+    monkeypatch.setitem(documents.RENDERERS, "medical_statement", working)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        member_client.post(f"/documents/{job.pk}/retry/")
+
+    assert "PDFを作成できませんでした。" in page and "再試行" in page
+    job.refresh_from_db()
+    assert job.state == DocumentJob.State.READY and job.attempts == 2
+
+
+def test_expired_files_are_purged(member_client, march, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _request(member_client)
+    job = DocumentJob.objects.get()
+
+    removed = documents.purge_expired(now=job.expires_at + dt.timedelta(seconds=1))
+
+    assert removed == 1 and not DocumentJob.objects.exists()
