@@ -133,11 +133,11 @@ def _yamada(persons, branch: str) -> Person | None:
 
 
 def _manual_keys(persons) -> set:
-    taro, hanako = _yamada(persons, "00"), _yamada(persons, "01")
+    """The 山田 household's months that show exactly the manual's examples."""
     return {
         (p.pk, month)
-        for p in (taro, hanako)
-        if p
+        for p in persons
+        if p.household.number == "10001"
         for month in (MANUAL_MONTH, MANUAL_PRESCRIPTION_MONTH)
     }
 

@@ -1,0 +1,65 @@
+"""A member on a phone reads the medical pages and downloads the 医療費明細 PDF."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from accounts import demo as account_demo
+from kosmo.models import Union
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo_portal(live_server):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    Union.objects.filter(domain="localhost").update(domain=None)
+    Union.objects.filter(slug="kosmo").update(domain="localhost")
+
+
+def _sign_in(page):
+    page.goto(page.base_url + "/accounts/login/")
+    page.get_by_label("ユーザID").fill("yamada_taro")
+    page.get_by_label("パスワード", exact=True).fill(account_demo.DEMO_PASSWORD)
+    page.get_by_role("button", name="ログイン").click()
+    [*_, message] = [m for m in mail.outbox if m.to == ["yamada.taro@example.jp"]]
+    page.get_by_label("ワンタイムパスワード").fill(re.search(r"\b(\d{6})\b", message.body).group(1))
+    page.get_by_role("button", name="トップページへ").click()
+
+
+@pytest.mark.parametrize("viewport", ["phone"], indirect=True)
+def test_member_reads_medical_pages_on_a_phone(page, demo_portal):
+    _sign_in(page)
+    page.get_by_role("region", name="サービスメニュー").get_by_role(
+        "link", name="医療費情報"
+    ).click()
+    page.get_by_role("link", name="最新の自己負担額").click()
+    expect(page.get_by_text(re.compile(r"\d{4}年\d{1,2}月の医療費明細"))).to_be_visible()
+    expect(page.get_by_text("あなたが支払った額")).to_be_visible()
+
+    page.get_by_role("link", name="過去").click()
+    page.get_by_text("2024年度").click()
+    page.locator('a[href="/medical/2025/3/"]').click()
+    expect(page.get_by_text("2025年3月の医療費明細")).to_be_visible()
+    expect(page.get_by_role("cell", name="¥27,120")).to_be_visible()
+
+    page.get_by_role("link", name="年間").click()
+    page.get_by_text("診療年月・受診者で絞り込む").click()
+    page.get_by_label("診療年月(から)").fill("2025-03")
+    page.get_by_label("診療年月(まで)").fill("2025-03")
+    page.get_by_label("受診者").select_option(label="山田 花子")
+    page.get_by_role("button", name="絞り込む").click()
+    expect(page.get_by_role("cell", name="パドコ歯科")).to_be_visible()
+    expect(page.get_by_role("cell", name="サンプルクリニック")).to_have_count(0)
+
+    page.get_by_role("button", name="医療費明細 (PDF)").click()
+    expect(page.get_by_text("PDFのダウンロードの準備ができました。")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("ダウンロード")).click()
+    text = PdfReader(download.value.path()).pages[0].extract_text()
+    assert "パドコ歯科" in text
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
