@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kosmo.models import Person, Union
+from medical import etax
 from medical.models import CareType, Claim, Drug, PrescriptionLine
 
 PROVIDERS = [
@@ -64,6 +65,8 @@ QUANTITIES = ["5", "15", "126", "126"]
 
 @transaction.atomic
 def seed(unions: dict[str, Union]) -> list[str]:
+    for union in unions.values():
+        etax.ensure_demo_credential(union)  # self-signed: e-Tax itself would not trust it
     drugs = _drugs()
     rng = random.Random(20260401)  # noqa: S311 — demo data, the same every time
     today = timezone.localdate()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from medical import views
+from medical import etax_views, views
 
 app_name = "medical"
 
@@ -18,4 +18,8 @@ urlpatterns = [
         name="prescriptions_month",
     ),
     path("prescriptions/past/", views.prescriptions_past, name="prescriptions_past"),
+    path("etax/", etax_views.etax, name="etax"),
+    path("etax/<int:year>/xml/", etax_views.etax_xml, name="etax_xml"),
+    path("etax/<int:year>/csv/", etax_views.etax_csv, name="etax_csv"),
+    path("etax/<int:year>/xlsx/", etax_views.etax_xlsx, name="etax_xlsx"),
 ]

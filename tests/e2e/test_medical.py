@@ -62,4 +62,15 @@ def test_member_reads_medical_pages_on_a_phone(page, demo_portal):
         page.get_by_role("link", name=re.compile("ダウンロード")).click()
     text = PdfReader(download.value.path()).pages[0].extract_text()
     assert "パドコ歯科" in text
+
+    page.goto(page.base_url + "/medical/")
+    page.get_by_role("link", name="医療費控除申請用データ (e-Tax)").click()
+    page.get_by_label("発行対象年").select_option("2025")
+    page.get_by_role("button", name="表示").click()
+    expect(page.get_by_text("2025年分の医療費明細")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="XMLデータダウンロード").click()
+    assert download.value.suggested_filename.endswith("2025.xml")
+    with open(download.value.path(), "rb") as xml:
+        assert b"<TEG700" in xml.read()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
