@@ -24,9 +24,12 @@ def require(condition: bool, reason: str) -> None:
 @pytest.fixture(autouse=True)
 def _eager_celery_and_clean_cache():
     # Tests run tasks in-process unless they start a real worker themselves.
+    from kosmo import tenancy
+
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     cache.clear()
+    tenancy.forget_unions()  # each test's database has its own unions
     yield
     celery_app.conf.task_always_eager = eager
 
