@@ -4,6 +4,8 @@
 and has them send ``GET`` requests back to back until ``requests`` have been sent or the time
 limit has passed, whichever comes first. Each request's latency is measured from sending to
 the end of the body. Any status outside 2xx, and any connection failure, counts as an error.
+A target may rotate through several header sets (e.g. one session cookie per member): the
+n-th request of a run, whichever connection sends it, uses the n-th set, round-robin.
 
 Python threads share one interpreter lock, so the generator can keep only a few thousand
 requests per second going; that is plenty for Django pages, and it is why the benchmarks
@@ -17,20 +19,32 @@ import math
 import threading
 import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-PERCENTILES = (50, 90, 99)
+PERCENTILES = (50, 90, 95, 99)
 
 
 @dataclass(frozen=True)
 class Target:
-    """One thing to measure: a path requested with fixed headers (Host, Cookie...)."""
+    """One thing to measure: a path requested with fixed headers (Host, Cookie...).
+
+    ``rotating_headers``, when given, are added to ``headers`` in turn, one set per request
+    (round-robin over the whole run, not per connection): e.g. the session cookies of many
+    members, so that every request is for the next member.
+    """
 
     name: str
     path: str
     headers: Mapping[str, str] = field(default_factory=dict)
     description: str = ""
+    rotating_headers: Sequence[Mapping[str, str]] = ()
+
+    def headers_for(self, number: int) -> dict[str, str]:
+        """The headers of the ``number``-th request of a run (counting from 0)."""
+        if not self.rotating_headers:
+            return dict(self.headers)
+        return {**self.headers, **self.rotating_headers[number % len(self.rotating_headers)]}
 
 
 @dataclass
@@ -120,24 +134,29 @@ def merge(results: list[LoadResult]) -> LoadResult:
 
 
 class _Budget:
-    """The shared request budget: ``take()`` is True while requests and time remain."""
+    """The shared request budget: ``take()`` numbers the next request while requests and time
+    remain (0, 1, 2...), and is None after."""
 
-    def __init__(self, requests: int, deadline: float, stop: threading.Event) -> None:
-        self._left = requests
+    def __init__(
+        self, requests: int, deadline: float, stop: threading.Event, first_number: int = 0
+    ) -> None:
+        self._requests = requests
+        self._first_number = first_number
+        self._taken = 0
         self._deadline = deadline
         self._stop = stop
         self._lock = threading.Lock()
         self.hit_time_limit = False
 
-    def take(self) -> bool:
+    def take(self) -> int | None:
         with self._lock:
-            if self._left <= 0 or self._stop.is_set():
-                return False
+            if self._taken >= self._requests or self._stop.is_set():
+                return None
             if time.monotonic() >= self._deadline:
                 self.hit_time_limit = True
-                return False
-            self._left -= 1
-            return True
+                return None
+            self._taken += 1
+            return self._first_number + self._taken - 1
 
 
 def run_load(
@@ -148,18 +167,21 @@ def run_load(
     concurrency: int,
     time_limit_s: float,
     socket_timeout_s: float = 10.0,
+    first_number: int = 0,
 ) -> LoadResult:
     """Send up to ``requests`` GETs for ``target`` over ``concurrency`` connections.
 
     Stops by itself: no request starts after ``time_limit_s`` seconds, and none waits longer
     than ``socket_timeout_s``, so the call returns within about their sum. Only ``host:port``
     is ever contacted. An interrupt (Ctrl-C) stops the workers before it propagates.
+    Requests are numbered from ``first_number`` (for ``Target.rotating_headers``), so that
+    successive runs of one target can carry on the rotation where the last one stopped.
     """
     if requests < 1 or concurrency < 1:
         raise ValueError("requests and concurrency must be at least 1")
     stop = threading.Event()
     started = time.monotonic()
-    budget = _Budget(requests, started + time_limit_s, stop)
+    budget = _Budget(requests, started + time_limit_s, stop, first_number)
     workers = [
         _Worker(host, port, target, budget, socket_timeout_s)
         for _ in range(min(concurrency, requests))
@@ -217,9 +239,9 @@ class _Worker:
         # http.client reopens the connection by itself when the server closed it after a
         # response ("Connection: close", as gunicorn's sync workers do).
         conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
-        headers = dict(self.target.headers)
         try:
-            while self.budget.take():
+            while (number := self.budget.take()) is not None:
+                headers = self.target.headers_for(number)
                 began = time.perf_counter()
                 try:
                     conn.request("GET", self.target.path, headers=headers)

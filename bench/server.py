@@ -15,6 +15,7 @@ runs in child processes, with the environment built here.
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import secrets
 import signal
@@ -32,6 +33,10 @@ from urllib.parse import urlsplit, urlunsplit
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/kosmo_bench"
 HOST = "127.0.0.1"
+# The host name of the synthetic union of the medical benchmark (bench/synthetic.py): requests
+# carry it in their Host header, so the server must accept it.
+SYNTHETIC_UNION_HOST = "bench.localhost"
+BENCH_DIR = Path(__file__).resolve().parent
 
 # Variables that would change what is measured if the caller's shell happened to set them:
 # settings (a Redis cache, HTTPS redirects, another default union...) and gunicorn defaults.
@@ -139,7 +144,7 @@ def django_env(url: str, work_dir: Path) -> dict[str, str]:
         DATABASE_URL=url,
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1,localhost",
+        ALLOWED_HOSTS=f"127.0.0.1,localhost,{SYNTHETIC_UNION_HOST}",
         STATIC_ROOT=str(work_dir / "static"),
         MEDIA_ROOT=str(work_dir / "media"),
         PRIVATE_MEDIA_ROOT=str(work_dir / "private_media"),
@@ -169,6 +174,40 @@ def manage(env: dict[str, str], *args: str, timeout: float = 600) -> str:
             f"manage.py {' '.join(args)} failed (exit {done.returncode}):\n{_tail(done.stdout)}"
         )
     return done.stdout
+
+
+def django_script(
+    env: dict[str, str], script: str, *args: str, timeout: float = 1800
+) -> dict[str, object]:
+    """Run ``bench/<script> <args>`` (a script that sets Django up itself) with ``env``.
+
+    The script reports progress on stderr, passed through to ours, and prints one JSON object
+    as the last line of its stdout, which is returned. ServerError if it fails.
+    """
+    command = [sys.executable, str(BENCH_DIR / script), *args]
+    try:
+        done = subprocess.run(
+            command,
+            cwd=PROJECT_DIR,
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise ServerError(f"{script} {' '.join(args)} took more than {timeout:.0f}s") from exc
+    if done.returncode != 0:
+        raise ServerError(
+            f"{script} {' '.join(args)} failed (exit {done.returncode}):\n{_tail(done.stdout)}"
+        )
+    lines = done.stdout.strip().splitlines()
+    try:
+        return json.loads(lines[-1])
+    except (IndexError, ValueError) as exc:
+        raise ServerError(
+            f"{script} {' '.join(args)} printed no JSON:\n{_tail(done.stdout)}"
+        ) from exc
 
 
 @contextmanager
