@@ -1,0 +1,16 @@
+from functools import partial
+
+from kosmo.management.base import UnionCommand
+from medical.imports import import_claims
+from medical.management import add_import_arguments, run_import
+
+
+class Command(UnionCommand):
+    help = "医療費 (レセプト) の CSV を取り込む。受診者・診療年月ごとに既存の行を置き換える。"
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        add_import_arguments(parser)
+
+    def handle_union(self, union, *, dry_run, **options):
+        run_import(self, partial(import_claims, union=union), dry_run=dry_run, **options)
