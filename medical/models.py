@@ -35,11 +35,20 @@ class ClaimQuerySet(models.QuerySet):
 class Claim(models.Model):
     """One claim line: a person × 診療年月 × 医療機関 × 診療区分 (imported from the union)."""
 
+    # No single-column indexes on these: the composite indexes below start with them.
     household = models.ForeignKey(
-        Household, verbose_name=_("世帯"), on_delete=models.PROTECT, related_name="+"
+        Household,
+        verbose_name=_("世帯"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     person = models.ForeignKey(
-        Person, verbose_name=_("受診者"), on_delete=models.PROTECT, related_name="claims"
+        Person,
+        verbose_name=_("受診者"),
+        on_delete=models.PROTECT,
+        related_name="claims",
+        db_index=False,
     )
     service_month = models.DateField(_("診療年月"), help_text=_("その月の1日"))
     provider_code = models.CharField(_("医療機関コード"), max_length=10, blank=True)
@@ -51,8 +60,15 @@ class Claim(models.Model):
     public_paid = models.PositiveIntegerField(_("公費負担額"), default=0)
     patient_paid = models.PositiveIntegerField(_("自己負担額"))
     note = models.CharField(_("備考"), max_length=100, blank=True)
+    # Provenance only: no database constraint, so bulk imports skip the check per row.
     batch = models.ForeignKey(
-        "ImportBatch", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "ImportBatch",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
 
     objects = ClaimQuerySet.as_manager()
@@ -74,8 +90,9 @@ class Claim(models.Model):
         ]
         indexes = [
             # Every page reads a household's (or a person's) months, newest first.
+            # The insured's pages read the household's months, newest first; a dependent's
+            # read their own, which the unique constraint's index (person, month, …) serves.
             models.Index(fields=["household", "-service_month"], name="claim_household_month"),
-            models.Index(fields=["person", "-service_month"], name="claim_person_month"),
         ]
 
     def __str__(self) -> str:
@@ -111,10 +128,18 @@ class PrescriptionLine(models.Model):
     """One dispensed drug on a 調剤 claim: 薬価 at dispensing × 使用量."""
 
     household = models.ForeignKey(
-        Household, verbose_name=_("世帯"), on_delete=models.PROTECT, related_name="+"
+        Household,
+        verbose_name=_("世帯"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     person = models.ForeignKey(
-        Person, verbose_name=_("受診者"), on_delete=models.PROTECT, related_name="prescriptions"
+        Person,
+        verbose_name=_("受診者"),
+        on_delete=models.PROTECT,
+        related_name="prescriptions",
+        db_index=False,
     )
     service_month = models.DateField(_("診療年月"))
     provider_code = models.CharField(_("医療機関コード"), max_length=10, blank=True)
@@ -123,8 +148,15 @@ class PrescriptionLine(models.Model):
     drug = models.ForeignKey(Drug, verbose_name=_("医薬品"), on_delete=models.PROTECT)
     unit_price = models.DecimalField(_("薬価"), max_digits=12, decimal_places=2)
     quantity = models.DecimalField(_("使用量"), max_digits=12, decimal_places=3)
+    # Provenance only: no database constraint, so bulk imports skip the check per row.
     batch = models.ForeignKey(
-        "ImportBatch", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "ImportBatch",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
 
     objects = ClaimQuerySet.as_manager()
@@ -143,7 +175,6 @@ class PrescriptionLine(models.Model):
             models.Index(
                 fields=["household", "-service_month"], name="prescription_household_month"
             ),
-            models.Index(fields=["person", "-service_month"], name="prescription_person_month"),
         ]
 
     def __str__(self) -> str:
