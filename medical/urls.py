@@ -17,6 +17,7 @@ urlpatterns = [
         views.prescriptions,
         name="prescriptions_month",
     ),
+    path("prescriptions/annual/", views.prescriptions_annual, name="prescriptions_annual"),
     path("prescriptions/past/", views.prescriptions_past, name="prescriptions_past"),
     path("etax/", etax_views.etax, name="etax"),
     path("etax/<int:year>/xml/", etax_views.etax_xml, name="etax_xml"),

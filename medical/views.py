@@ -124,6 +124,34 @@ def prescriptions(request: HttpRequest, year: int | None = None, month: int | No
 
 @member_required
 @feature_required("prescriptions")
+def prescriptions_annual(request: HttpRequest) -> HttpResponse:
+    """年間の処方医薬品明細, filterable by 診療年月 and 受診者 (manual §4-3 (2-1), (2-3))."""
+    form = ClaimFilterForm(request.GET or None, persons=queries.visible_persons(request.user))
+    latest = queries.latest_prescription_month(request.user) or timezone.localdate()
+    start, end = dt.date(latest.year, 1, 1), dt.date(latest.year, 12, 1)
+    person_id = None
+    if form.is_bound and form.is_valid():
+        start = form.cleaned_data["start"] or start
+        end = form.cleaned_data["end"] or end
+        person = form.cleaned_data["person"]
+        person_id = person.pk if person else None
+    lines = queries.prescriptions(request.user, person_id=person_id).filter(
+        service_month__gte=start, service_month__lte=end
+    )
+    return render(
+        request,
+        "medical/prescriptions_annual.html",
+        {
+            "form": form,
+            "statement": queries.prescription_statement(lines),
+            "start": start,
+            "end": end,
+        },
+    )
+
+
+@member_required
+@feature_required("prescriptions")
 def prescriptions_past(request: HttpRequest) -> HttpResponse:
     """Past prescriptions per 年度 (「+」 months, 「>」 a month)."""
     years = queries.prescriptions_by_fiscal_year(queries.prescriptions(request.user))

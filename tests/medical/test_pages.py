@@ -235,3 +235,25 @@ def test_a_union_without_the_service_cannot_open_it(member_client, union):
     assert "ご所属の健康保険組合が契約していない場合、この機能はご利用いただけません。" in _html(
         response
     )
+
+
+def test_annual_prescriptions_filter_by_month(member_client, manual_prescriptions):
+    shown = _html(
+        member_client.get("/medical/prescriptions/annual/", {"start": "2024-11", "end": "2024-11"})
+    )
+    empty = _html(
+        member_client.get("/medical/prescriptions/annual/", {"start": "2024-01", "end": "2024-10"})
+    )
+
+    assert "1,429円" in shown and "ロキソニン錠60mg" in shown
+    assert "該当する処方医薬品明細はありません。" in empty
+
+
+def test_dependent_sees_no_household_prescriptions(client, dependent, manual_prescriptions):
+    client.force_login(dependent)
+
+    html = _html(
+        client.get("/medical/prescriptions/annual/", {"start": "2024-01", "end": "2024-12"})
+    )
+
+    assert "ロキソニン錠60mg" not in html
