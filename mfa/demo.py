@@ -11,7 +11,7 @@ from mfa.models import PasskeyDevice
 
 
 def seed(unions: dict[str, Union]) -> list[str]:
-    members = User.objects.filter(person__isnull=False)
+    members = User.objects.filter(person__isnull=False, union__in=unions.values())
     for user in members.filter(is_temporary_id=False):
         EmailDevice.objects.update_or_create(
             user=user, defaults={"name": "メール", "confirmed": True}
