@@ -1,22 +1,24 @@
-"""Talking to the portal like a browser, once, to set up a benchmark: signing in a member.
+"""Talking to the portal like a browser, once, to set up a benchmark: checking that a member's
+session opens the pages to be measured.
 
-Only the standard library; only the served host is contacted.
+Members are not signed in through the login form: since every login needs a second factor
+(mfa), the benchmarks use sessions created server-side (bench/synthetic.py ``sessions``), as
+they are once the password and the second factor have been checked. Only the standard
+library; only the served host is contacted.
 """
 
 from __future__ import annotations
 
 import http.client
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode
 
-LOGIN_PATH = "/accounts/login/"
 LOGOUT_PATH = "/accounts/logout/"
 
 
 class SignInError(RuntimeError):
-    """The member could not be signed in, or the session does not work."""
+    """The member's session does not open the page."""
 
 
 @dataclass(frozen=True)
@@ -69,54 +71,16 @@ def cookie_header(cookies: dict[str, str]) -> str:
     return "; ".join(f"{name}={value}" for name, value in cookies.items())
 
 
-def sign_in(host: str, port: int, username: str, password: str) -> dict[str, str]:
-    """Sign ``username`` in through the login form; the cookies of the new session.
+def check_signed_in(host: str, port: int, path: str, session_id: str, host_header: str) -> None:
+    """Check that ``GET path`` with the session ``session_id`` renders a signed-in page.
 
-    Promises that the result holds a ``sessionid`` and that ``GET /`` with it renders the
-    signed-in top page (it links to the logout page). Raises SignInError otherwise.
+    Signed in means 200 and a link to the logout page (every page of the portal shell has one
+    for a signed-in account). Raises SignInError otherwise, e.g. when the session is unknown
+    to the server (a redirect to the login page) or a first-login step is still pending.
     """
-    form_page = fetch(host, port, LOGIN_PATH)
-    if form_page.status != 200:
-        raise SignInError(f"GET {LOGIN_PATH} answered {form_page.status}")
-    token = _csrf_form_token(form_page.body)
-    if not token or "csrftoken" not in form_page.cookies:
-        raise SignInError(f"GET {LOGIN_PATH} gave no CSRF cookie and form token")
-    cookies = dict(form_page.cookies)
-    answer = fetch(
-        host,
-        port,
-        LOGIN_PATH,
-        cookies=cookies,
-        method="POST",
-        form={"login": username, "password": password, "csrfmiddlewaretoken": token},
-        headers={"Referer": f"http://{host}:{port}{LOGIN_PATH}"},
-    )
-    cookies.update(answer.cookies)
-    if answer.status != 302 or not cookies.get("sessionid"):
-        raise SignInError(
-            f"POST {LOGIN_PATH} as {username!r} answered {answer.status} "
-            f"(expected 302 with a sessionid cookie)"
-        )
-    home = fetch(host, port, "/", cookies={"sessionid": cookies["sessionid"]})
-    if home.status != 200 or LOGOUT_PATH not in home.body:
-        raise SignInError(f"GET / with {username!r}'s session is not the signed-in top page")
-    return cookies
-
-
-class _TokenFinder(HTMLParser):
-    """Finds the value of the first ``<input name="csrfmiddlewaretoken">``."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.token = ""
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        if not self.token and tag == "input" and values.get("name") == "csrfmiddlewaretoken":
-            self.token = values.get("value") or ""
-
-
-def _csrf_form_token(html: str) -> str:
-    finder = _TokenFinder()
-    finder.feed(html)
-    return finder.token
+    page = fetch(host, port, path, cookies={"sessionid": session_id}, headers={"Host": host_header})
+    if page.status != 200:
+        where = f" to {page.location}" if page.location else ""
+        raise SignInError(f"GET {path} with the benchmark's session answered {page.status}{where}")
+    if LOGOUT_PATH not in page.body:
+        raise SignInError(f"GET {path} with the benchmark's session is not a signed-in page")

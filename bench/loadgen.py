@@ -19,7 +19,7 @@ import math
 import threading
 import time
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 PERCENTILES = (50, 90, 95, 99)
@@ -131,6 +131,64 @@ def merge(results: list[LoadResult]) -> LoadResult:
         errors=errors,
         hit_time_limit=any(r.hit_time_limit for r in results),
     )
+
+
+@dataclass(frozen=True)
+class RoundsPlan:
+    """How ``run_rounds()`` spreads the requests: per target ``warmup`` unmeasured requests,
+    then ``requests`` measured ones split into ``rounds`` interleaved rounds; each round of a
+    target stops after its share of ``duration_limit_s``."""
+
+    requests: int
+    concurrency: int
+    rounds: int
+    warmup: int
+    duration_limit_s: float
+
+
+def run_rounds(
+    host: str,
+    port: int,
+    targets: list[Target],
+    plan: RoundsPlan,
+    say: Callable[[str], None] = lambda message: None,
+) -> list[LoadResult]:
+    """Warm every target up, then measure them in interleaved rounds; one result per target.
+
+    A round measures every target once, in order, so a slowdown of the machine in the middle
+    of the run weighs on all targets alike instead of on whichever was being measured. A
+    target's rotating headers carry on from round to round (and from the warm-up), so the
+    rounds do not all start with the same member.
+    """
+    sent = dict.fromkeys((target.name for target in targets), 0)
+
+    def load(target: Target, requests: int, time_limit_s: float) -> LoadResult:
+        result = run_load(
+            host,
+            port,
+            target,
+            requests=requests,
+            concurrency=plan.concurrency,
+            time_limit_s=time_limit_s,
+            first_number=sent[target.name],
+        )
+        sent[target.name] += requests
+        return result
+
+    if plan.warmup:
+        say(f"warming up: {plan.warmup} requests per target")
+        for target in targets:
+            warm = load(target, plan.warmup, plan.duration_limit_s)
+            if warm.error_count:
+                say(f"warm-up of {target.name}: {warm.error_count} errors {dict(warm.errors)}")
+    rounds = min(plan.rounds, plan.requests)
+    done: dict[str, list[LoadResult]] = {target.name: [] for target in targets}
+    for number in range(rounds):
+        share = plan.requests // rounds + (1 if number < plan.requests % rounds else 0)
+        say(f"round {number + 1}/{rounds}: {share} requests per target")
+        for target in targets:
+            done[target.name].append(load(target, share, plan.duration_limit_s / rounds))
+    return [merge(done[target.name]) for target in targets]
 
 
 class _Budget:

@@ -1,16 +1,20 @@
-"""Request-throughput benchmark of KOSMO Web: ``make bench`` (see bench/README.md).
+"""Request-throughput benchmarks of KOSMO Web: ``make bench`` (see bench/README.md).
 
-Serves the portal with gunicorn on PostgreSQL (bench/server.py), signs the demo member
-``yamada_taro`` in (bench/client.py), then measures three targets in interleaved rounds with
-the same load generator (bench/loadgen.py) against the same server:
+Serves the portal with gunicorn on PostgreSQL (bench/server.py) and measures, with the same
+load generator (bench/loadgen.py) against the same server, two suites:
 
-* ``healthz``         GET /healthz, the trivial view: the cost of Django, gunicorn and the client;
-* ``home_anonymous``  GET / for a visitor;
-* ``home_member``     GET / for the signed-in member.
+* web: the demo union's top page against the trivial view, in interleaved rounds:
+  ``healthz`` (GET /healthz: the cost of Django, gunicorn and the client), ``home_anonymous``
+  (GET / for a visitor) and ``home_member`` (GET / for the demo member ``yamada_taro``);
+* medical (bench/medical_suite.py): the medical pages of a synthetic union of 100,000 persons for
+  2,000 random members against ``healthz``, then, with gunicorn stopped, the e-Tax XML per
+  household-year and ``import_claims`` beside a raw COPY, checked against the issue's goals.
 
-Prints a table and writes the figures to bench/results/latest.json. Exit status: 0 when every
-request succeeded, 1 when any target had errors, 2 when the server or sign-in could not be set
-up, 130 when interrupted.
+Members are signed in with sessions made server-side (bench/synthetic.py), since every login
+now needs a second factor. Prints one table and writes the figures to
+bench/results/latest.json. Exit status: 0 when every request succeeded (goals missed are
+reported, not failures), 1 when any target had errors, 2 when the server, the data or the
+sessions could not be set up, 130 when interrupted.
 """
 
 from __future__ import annotations
@@ -23,27 +27,32 @@ import platform
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from types import FrameType
 
-from client import SignInError, sign_in
-from loadgen import PERCENTILES, LoadResult, Target, merge, run_load
+import medical_suite
+from client import SignInError, check_signed_in
+from loadgen import LoadResult, RoundsPlan, Target, run_rounds
 from server import (
     PROJECT_DIR,
     GunicornConfig,
     RunningServer,
     ServerError,
-    serve_portal,
+    gunicorn,
+    prepared_portal,
     server_log_tail,
 )
 
 BENCH_DIR = Path(__file__).resolve().parent
 DEFAULT_OUTPUT = BENCH_DIR / "results" / "latest.json"
-MEMBER_USERNAME = "yamada_taro"
-MEMBER_PASSWORD = "Kosmo-demo-2026"  # the demo password of `manage.py seed_demo`
+MEMBER_USERNAME = "yamada_taro"  # the demo member of `manage.py seed_demo`
 UNION_HOST = "127.0.0.1"  # the demo union "kosmo" is served at this host name
 BASELINE = "healthz"
 HEADLINE = "home_member"
+SUITES = ("all", "web", "medical")
+SHOWN_PERCENTILES = (50, 95, 99)  # the table's columns; the JSON has p90 too
+BUSY_WARNING = 0.05  # other work's share of the CPUs above which the table warns
 
 EXIT_OK, EXIT_ERRORS, EXIT_SETUP_FAILED, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -51,7 +60,8 @@ EXIT_OK, EXIT_ERRORS, EXIT_SETUP_FAILED, EXIT_INTERRUPTED = 0, 1, 2, 130
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """The command-line options; every one has a default, so plain ``run.py`` works."""
     parser = argparse.ArgumentParser(
-        description="Measure KOSMO Web's top page against the trivial /healthz view.",
+        description="Measure KOSMO Web's top page and medical pages against the trivial "
+        "/healthz view, the e-Tax XML and the claims import.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument("--requests", type=_positive, default=2000, help="requests per target")
@@ -82,6 +92,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--output", type=Path, default=DEFAULT_OUTPUT, help="where to write the JSON results"
     )
+    parser.add_argument(
+        "--suite", choices=SUITES, default="all", help="which benchmarks to run (web first)"
+    )
+    parser.add_argument(
+        "--generate-only",
+        action="store_true",
+        help="only prepare the database and the synthetic union (see --scale, --regenerate)",
+    )
+    medical_suite.add_arguments(parser)
     args = parser.parse_args(argv)
     if args.duration_limit <= 0:
         parser.error("--duration-limit must be positive")
@@ -91,7 +110,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def targets(session_id: str) -> list[Target]:
-    """The three measured targets, the baseline first."""
+    """The three targets of the web suite, the baseline first."""
     host = {"Host": UNION_HOST}
     return [
         Target(BASELINE, "/healthz", host, "trivial view (plain 'ok')"),
@@ -105,48 +124,27 @@ def targets(session_id: str) -> list[Target]:
     ]
 
 
-def measure(server: RunningServer, args: argparse.Namespace) -> list[LoadResult]:
-    """Sign the member in, warm every target up, then measure them in interleaved rounds.
+def rounds_plan(args: argparse.Namespace) -> RoundsPlan:
+    return RoundsPlan(
+        requests=args.requests,
+        concurrency=args.concurrency,
+        rounds=args.rounds,
+        warmup=args.warmup,
+        duration_limit_s=args.duration_limit,
+    )
 
-    Each target's ``--requests`` are split over ``--rounds`` rounds; a round measures every
-    target once, in order, so a slowdown of the machine in the middle of the run weighs on all
-    targets alike instead of on whichever was being measured. Each round of a target gets an
-    equal share of its ``--duration-limit``. Raises SignInError when the member's session
-    cannot be set up.
+
+def measure(server: RunningServer, args: argparse.Namespace, session_id: str) -> list[LoadResult]:
+    """The web suite: check the member's session, then the three targets in rounds.
+
+    Raises SignInError when the session does not open the signed-in top page.
     """
-    cookies = sign_in(server.host, server.port, MEMBER_USERNAME, MEMBER_PASSWORD)
-    plan = targets(cookies["sessionid"])
-
-    def load(target: Target, requests: int, time_limit_s: float) -> LoadResult:
-        return run_load(
-            server.host,
-            server.port,
-            target,
-            requests=requests,
-            concurrency=args.concurrency,
-            time_limit_s=time_limit_s,
-        )
-
-    if args.warmup:
-        _say(f"warming up: {args.warmup} requests per target")
-        for target in plan:
-            warm = load(target, args.warmup, args.duration_limit)
-            if warm.error_count:
-                _say(f"warm-up of {target.name}: {warm.error_count} errors {dict(warm.errors)}")
-    rounds = min(args.rounds, args.requests)
-    rounds_done: dict[str, list[LoadResult]] = {target.name: [] for target in plan}
-    for number in range(rounds):
-        share = args.requests // rounds + (1 if number < args.requests % rounds else 0)
-        _say(f"round {number + 1}/{rounds}: {share} requests per target")
-        for target in plan:
-            rounds_done[target.name].append(load(target, share, args.duration_limit / rounds))
-    return [merge(rounds_done[target.name]) for target in plan]
+    check_signed_in(server.host, server.port, "/", session_id, UNION_HOST)
+    return run_rounds(server.host, server.port, targets(session_id), rounds_plan(args), _say)
 
 
-def report(
-    results: list[LoadResult], server: RunningServer, args: argparse.Namespace
-) -> dict[str, object]:
-    """The run as JSON-ready data: context, options, and each target with its ratio."""
+def with_ratios(results: list[LoadResult]) -> list[dict[str, object]]:
+    """Each result's figures with its ratio to the baseline's req/s (the first result)."""
     baseline = next(r for r in results if r.target.name == BASELINE).requests_per_second
     entries = []
     for result in results:
@@ -155,7 +153,20 @@ def report(
             round(result.requests_per_second / baseline, 4) if baseline else None
         )
         entries.append(entry)
-    return {
+    return entries
+
+
+def report(
+    web: list[LoadResult],
+    pages: list[LoadResult],
+    in_process: dict,
+    setup: medical_suite.MedicalSetup | None,
+    server: RunningServer,
+    args: argparse.Namespace,
+    busy: dict[str, float],
+) -> dict[str, object]:
+    """The run as JSON-ready data: context, options, each suite with its ratios and goals."""
+    data: dict[str, object] = {
         "benchmark": "requests",
         "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "git": _git_state(),
@@ -163,6 +174,10 @@ def report(
             "python": platform.python_version(),
             "platform": platform.platform(),
             "cpus": os.cpu_count(),
+            # CPU busy with other work while this benchmark sat idle, before and after the
+            # load: above a few per cent, the req/s and latencies are not comparable.
+            "busy_before_load": busy.get("before"),
+            "busy_after_load": busy.get("after"),
         },
         "server": {
             "gunicorn": {
@@ -173,6 +188,7 @@ def report(
             "database": "postgresql",
         },
         "options": {
+            "suite": args.suite,
             "requests": args.requests,
             "concurrency": args.concurrency,
             "duration_limit_s": args.duration_limit,
@@ -181,47 +197,111 @@ def report(
         },
         "baseline": BASELINE,
         "headline": HEADLINE,
-        "targets": entries,
-        "errors": sum(r.error_count for r in results),
+        "targets": with_ratios(web) if web else [],
+        "errors": sum(r.error_count for r in [*web, *pages]),
     }
+    if setup is not None and pages:
+        entries = with_ratios(pages)
+        data["medical"] = {
+            "options": {
+                "scale": args.scale,
+                "members": len(setup.member_sessions),
+                "etax_samples": args.etax_samples,
+                "profile_members": args.profile_members,
+            },
+            "dataset": setup.dataset,
+            "union_host": setup.union_host,
+            "etax_year": setup.etax_year,
+            "targets": entries,
+            **in_process,
+            "goals": medical_suite.goals(entries, in_process),
+        }
+    return data
 
 
 def format_table(data: dict[str, object]) -> str:
-    """The report as a fixed-width table followed by the headline ratio."""
+    """The report as one fixed-width table, the in-process figures, the goals, the headline."""
     options = data["options"]
-    gunicorn = data["server"]["gunicorn"]
-    columns = ["req/s", *(f"p{pct} ms" for pct in PERCENTILES), "max ms", "errors", "ratio"]
-    lines = [
+    gunicorn_options = data["server"]["gunicorn"]
+    columns = ["req/s", *(f"p{pct} ms" for pct in SHOWN_PERCENTILES), "max ms", "errors", "ratio"]
+    lines = []
+    busy = [data["machine"][key] for key in ("busy_before_load", "busy_after_load")]
+    if any(value is not None and value > BUSY_WARNING for value in busy):
+        lines += [
+            f"WARNING: other work kept the CPUs busy ({', '.join(f'{v:.0%}' for v in busy)} "
+            "before and after the load, while this benchmark was idle): the figures below are "
+            "not comparable with a run on a quiet machine.",
+            "",
+        ]
+    lines += [
         f"{options['requests']} requests per target over {options['concurrency']} connections "
         f"in {options['rounds']} rounds (warm-up {options['warmup']}, "
         f"limit {options['duration_limit_s']:g}s); "
-        f"gunicorn {gunicorn['worker_class']} x{gunicorn['workers']}, PostgreSQL, "
-        f"{data['machine']['cpus']} CPUs",
+        f"gunicorn {gunicorn_options['worker_class']} x{gunicorn_options['workers']}, "
+        f"PostgreSQL, {data['machine']['cpus']} CPUs",
         "",
-        f"{'target':<16}{'path':<10}" + "".join(f"{c:>10}" for c in columns),
+        f"{'target':<22}{'path':<27}" + "".join(f"{c:>9}" for c in columns),
     ]
-    for entry in data["targets"]:
-        latency = entry["latency_ms"]
-        cells = [
-            f"{entry['requests_per_second']:.1f}",
-            *(_ms(latency[f"p{pct}"]) for pct in PERCENTILES),
-            _ms(latency["max"]),
-            str(entry["errors"]),
-            "-" if entry["ratio_to_baseline"] is None else f"{entry['ratio_to_baseline']:.3f}",
+    if data["targets"]:
+        lines.append(f"web: demo union (Host {UNION_HOST}), member {MEMBER_USERNAME}")
+        lines += _table_rows(data["targets"])
+    section = data.get("medical")
+    if section:
+        lines.append(
+            f"medical: synthetic union (Host {section['union_host']}): "
+            f"{medical_suite.describe_dataset(section['dataset'])}; "
+            f"{section['options']['members']:,} members in turn"
+        )
+        lines += _table_rows(section["targets"])
+        lines += ["", *medical_suite.in_process_lines(section)]
+        lines += ["", "Goals (issue):"]
+        lines += [
+            f"  {goal['goal']:<52}{goal['shown']:>12}  {'met' if goal['met'] else 'MISSED'}"
+            for goal in section["goals"]
         ]
-        lines.append(f"{entry['name']:<16}{entry['path']:<10}" + "".join(f"{c:>10}" for c in cells))
-        if entry["hit_time_limit"]:
-            lines.append(f"{'':<16}stopped by the time limit after {entry['ok_requests']} ok")
-        if entry["errors"]:
-            lines.append(f"{'':<16}errors: {entry['error_kinds']}")
-    headline = next(e for e in data["targets"] if e["name"] == HEADLINE)
-    if headline["ratio_to_baseline"] is not None:
+        home = next((e for e in data["targets"] if e["name"] == HEADLINE), None)
+        if home and home["requests_per_second"]:
+            # Every signed-in page pays for the session and the account; this compares the
+            # medical pages with the cheapest signed-in page instead of the trivial view.
+            home_rate = home["requests_per_second"]
+            lines.append(
+                f"  (for reference, req/s / {HEADLINE}'s: "
+                + ", ".join(
+                    f"{entry['name']} {entry['requests_per_second'] / home_rate:.2f}"
+                    for entry in section["targets"]
+                    if entry["name"] != BASELINE
+                )
+                + ")"
+            )
+    headline = next((e for e in data["targets"] if e["name"] == HEADLINE), None)
+    if headline and headline["ratio_to_baseline"] is not None:
         lines += [
             "",
             f"Headline: the signed-in top page serves {headline['ratio_to_baseline']:.3f}x "
             f"the requests/s of the trivial view ({HEADLINE} / {BASELINE}).",
         ]
     return "\n".join(lines)
+
+
+def _table_rows(entries: list[dict]) -> list[str]:
+    lines = []
+    for entry in entries:
+        latency = entry["latency_ms"]
+        cells = [
+            f"{entry['requests_per_second']:.1f}",
+            *(_ms(latency[f"p{pct}"]) for pct in SHOWN_PERCENTILES),
+            _ms(latency["max"]),
+            str(entry["errors"]),
+            "-" if entry["ratio_to_baseline"] is None else f"{entry['ratio_to_baseline']:.3f}",
+        ]
+        lines.append(
+            f"  {entry['name']:<20}{entry['path']:<27}" + "".join(f"{c:>9}" for c in cells)
+        )
+        if entry["hit_time_limit"]:
+            lines.append(f"{'':<22}stopped by the time limit after {entry['ok_requests']} ok")
+        if entry["errors"]:
+            lines.append(f"{'':<22}errors: {entry['error_kinds']}")
+    return lines
 
 
 def write_json(data: dict[str, object], path: Path) -> None:
@@ -233,7 +313,7 @@ def write_json(data: dict[str, object], path: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark; the exit status described in the module docstring."""
+    """Run the benchmarks; the exit status described in the module docstring."""
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, _exit_on_sigterm)  # so the server is stopped on `kill` too
     config = GunicornConfig(
@@ -241,11 +321,37 @@ def main(argv: list[str] | None = None) -> int:
         worker_class=args.worker_class,
         threads=args.threads if args.worker_class == "gthread" else 1,
     )
+    run_web = args.suite in ("all", "web") and not args.generate_only
+    run_medical = args.suite in ("all", "medical") or args.generate_only
     try:
-        with serve_portal(config) as server:
-            results = measure(server, args)
-            data = report(results, server, args)
-            log_tail = server_log_tail(server) if data["errors"] else ""
+        with prepared_portal() as portal:
+            dataset = medical_suite.generate(portal, args) if run_medical else {}
+            if args.generate_only:
+                print(f"synthetic union ready: {medical_suite.describe_dataset(dataset)}")
+                return EXIT_OK
+            setup = medical_suite.sign_in(
+                portal, args, dataset, usernames=(MEMBER_USERNAME,) if run_web else ()
+            )
+            web: list[LoadResult] = []
+            pages: list[LoadResult] = []
+            with gunicorn(portal, config) as server:
+                _say(f"{server.config.describe()} serving at {server.base_url}")
+                busy = {"before": machine_busy()}
+                if run_web:
+                    _say("web suite: the top page against /healthz")
+                    web = measure(server, args, setup.named_sessions[MEMBER_USERNAME])
+                if run_medical:
+                    _say("medical suite: the medical pages against /healthz")
+                    pages = medical_suite.measure_pages(server, setup, rounds_plan(args), _say)
+                errors = sum(r.error_count for r in [*web, *pages])
+                log_tail = server_log_tail(server) if errors else ""
+                busy["after"] = machine_busy()
+            in_process = (
+                medical_suite.measure_in_process(portal, setup, args, _say) if pages else {}
+            )
+            data = report(
+                web, pages, in_process, setup if run_medical else None, server, args, busy
+            )
     except (ServerError, SignInError) as exc:
         print(f"bench: setup failed: {exc}", file=sys.stderr)
         return EXIT_SETUP_FAILED
@@ -256,12 +362,34 @@ def main(argv: list[str] | None = None) -> int:
     print(format_table(data))
     write_json(data, args.output)
     print(f"\nResults written to {_shown_path(args.output)}")
+    if "medical" in data and data["medical"].get("profile"):
+        print(f"Query plans and profiles of the medical pages: {_shown_path(args.plans)}")
     if data["errors"]:
         print(f"\nbench: {data['errors']} requests failed", file=sys.stderr)
         if log_tail:
             print(f"end of the server log:\n{log_tail}", file=sys.stderr)
         return EXIT_ERRORS
     return EXIT_OK
+
+
+def machine_busy(seconds: float = 1.0) -> float | None:
+    """The share of CPU time the whole machine spent busy over ``seconds`` (Linux /proc/stat);
+    called while the benchmark itself is idle, it is other work's share. None elsewhere."""
+
+    def sample() -> tuple[int, int]:
+        with open("/proc/stat") as stat:
+            fields = [int(value) for value in stat.readline().split()[1:]]
+        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+        return sum(fields[:8]), idle  # user ... steal; guest time is already in user
+
+    try:
+        total_before, idle_before = sample()
+        time.sleep(seconds)
+        total_after, idle_after = sample()
+    except (OSError, ValueError, IndexError):
+        return None
+    total = total_after - total_before
+    return round(1 - (idle_after - idle_before) / total, 3) if total > 0 else None
 
 
 def _git_state() -> dict[str, object]:
