@@ -22,6 +22,22 @@ def _month(year: int, month: int) -> dt.date:
         raise Http404("no such month") from None
 
 
+def _filtered_period(
+    request: HttpRequest, latest: dt.date | None
+) -> tuple[ClaimFilterForm, dt.date, dt.date, int | None]:
+    """「診療年月・受診者で絞り込む」: the form and the chosen months and person; by default
+    the calendar year of the newest data, everyone the member may see."""
+    form = ClaimFilterForm(request.GET or None, persons=queries.visible_persons(request.user))
+    year = (latest or timezone.localdate()).year
+    start, end, person_id = dt.date(year, 1, 1), dt.date(year, 12, 1), None
+    if form.is_bound and form.is_valid():
+        start = form.cleaned_data["start"] or start
+        end = form.cleaned_data["end"] or end
+        person = form.cleaned_data["person"]
+        person_id = person.pk if person else None
+    return form, start, end, person_id
+
+
 @member_required
 @feature_required("medical")
 def index(request: HttpRequest) -> HttpResponse:
@@ -51,15 +67,7 @@ def month(request: HttpRequest, year: int, month: int) -> HttpResponse:
 @feature_required("medical")
 def annual(request: HttpRequest) -> HttpResponse:
     """MED-3 年間: a calendar year, filterable by 診療年月 and 受診者."""
-    form = ClaimFilterForm(request.GET or None, persons=queries.visible_persons(request.user))
-    latest_month = queries.latest_month(request.user) or timezone.localdate()
-    start, end = dt.date(latest_month.year, 1, 1), dt.date(latest_month.year, 12, 1)
-    person_id = None
-    if form.is_bound and form.is_valid():
-        start = form.cleaned_data["start"] or start
-        end = form.cleaned_data["end"] or end
-        person = form.cleaned_data["person"]
-        person_id = person.pk if person else None
+    form, start, end, person_id = _filtered_period(request, queries.latest_month(request.user))
     statement = queries.period_statement(request.user, start, end, person_id=person_id)
     return render(
         request,
@@ -126,15 +134,9 @@ def prescriptions(request: HttpRequest, year: int | None = None, month: int | No
 @feature_required("prescriptions")
 def prescriptions_annual(request: HttpRequest) -> HttpResponse:
     """年間の処方医薬品明細, filterable by 診療年月 and 受診者 (manual §4-3 (2-1), (2-3))."""
-    form = ClaimFilterForm(request.GET or None, persons=queries.visible_persons(request.user))
-    latest = queries.latest_prescription_month(request.user) or timezone.localdate()
-    start, end = dt.date(latest.year, 1, 1), dt.date(latest.year, 12, 1)
-    person_id = None
-    if form.is_bound and form.is_valid():
-        start = form.cleaned_data["start"] or start
-        end = form.cleaned_data["end"] or end
-        person = form.cleaned_data["person"]
-        person_id = person.pk if person else None
+    form, start, end, person_id = _filtered_period(
+        request, queries.latest_prescription_month(request.user)
+    )
     lines = queries.prescriptions(request.user, person_id=person_id).filter(
         service_month__gte=start, service_month__lte=end
     )
