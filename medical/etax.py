@@ -471,6 +471,11 @@ def signing_credential(union: Union) -> EtaxSigningCredential | None:
     return EtaxSigningCredential.objects.filter(union=union).first()
 
 
+def has_signing_credential(union: Union) -> bool:
+    """Whether XML can be signed, without loading the key."""
+    return EtaxSigningCredential.objects.filter(union=union).exists()
+
+
 DEMO_CERTIFICATE_YEARS = 5
 
 

@@ -46,7 +46,8 @@ def _page(
     xml_refused: bool = False,
     status: int = 200,
 ) -> HttpResponse:
-    has_credential = service.signing_credential(request.member.household.union) is not None
+    # request.union is the member's union (kosmo.middleware refuses any other).
+    has_credential = service.has_signing_credential(request.union)
     return render(
         request,
         "medical/etax.html",
