@@ -19,10 +19,10 @@ class CareType(models.TextChoices):
     HOME_NURSING = "home_nursing", _("訪問看護")
 
 
-class ClaimQuerySet(models.QuerySet):
+class MonthlyLineQuerySet(models.QuerySet):
     """For claims and prescription lines alike: rows carry both household and person."""
 
-    def visible_to(self, user) -> ClaimQuerySet:
+    def visible_to(self, user) -> MonthlyLineQuerySet:
         """Rows of the persons this account may see (whole household for the insured)."""
         person = getattr(user, "person", None)
         if person is None:
@@ -32,10 +32,11 @@ class ClaimQuerySet(models.QuerySet):
         return self.filter(person_id=person.pk)
 
 
-class Claim(models.Model):
-    """One claim line: a person × 診療年月 × 医療機関 × 診療区分 (imported from the union)."""
+class MonthlyLine(models.Model):
+    """What claims and prescription lines share: a person's line at one 医療機関 in one
+    診療年月, imported from the union, scoped with `visible_to`."""
 
-    # No single-column indexes on these: the composite indexes below start with them.
+    # No single-column indexes on these: each model's composite indexes start with them.
     household = models.ForeignKey(
         Household,
         verbose_name=_("世帯"),
@@ -47,19 +48,12 @@ class Claim(models.Model):
         Person,
         verbose_name=_("受診者"),
         on_delete=models.PROTECT,
-        related_name="claims",
+        related_name="+",
         db_index=False,
     )
     service_month = models.DateField(_("診療年月"), help_text=_("その月の1日"))
     provider_code = models.CharField(_("医療機関コード"), max_length=10, blank=True)
     provider_name = models.CharField(_("医療機関名"), max_length=100)
-    care_type = models.CharField(_("診療区分"), max_length=16, choices=CareType.choices)
-    days = models.PositiveSmallIntegerField(_("日数(回数)"), default=0)
-    total_cost = models.PositiveIntegerField(_("医療費総額"))
-    insurer_paid = models.PositiveIntegerField(_("保険者負担額"))
-    public_paid = models.PositiveIntegerField(_("公費負担額"), default=0)
-    patient_paid = models.PositiveIntegerField(_("自己負担額"))
-    note = models.CharField(_("備考"), max_length=100, blank=True)
     # Provenance only: no database constraint, so bulk imports skip the check per row.
     batch = models.ForeignKey(
         "ImportBatch",
@@ -71,7 +65,22 @@ class Claim(models.Model):
         db_index=False,
     )
 
-    objects = ClaimQuerySet.as_manager()
+    objects = MonthlyLineQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class Claim(MonthlyLine):
+    """One claim line: a person × 診療年月 × 医療機関 × 診療区分 (imported from the union)."""
+
+    care_type = models.CharField(_("診療区分"), max_length=16, choices=CareType.choices)
+    days = models.PositiveSmallIntegerField(_("日数(回数)"), default=0)
+    total_cost = models.PositiveIntegerField(_("医療費総額"))
+    insurer_paid = models.PositiveIntegerField(_("保険者負担額"))
+    public_paid = models.PositiveIntegerField(_("公費負担額"), default=0)
+    patient_paid = models.PositiveIntegerField(_("自己負担額"))
+    note = models.CharField(_("備考"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("医療費")
@@ -89,7 +98,6 @@ class Claim(models.Model):
             ),
         ]
         indexes = [
-            # Every page reads a household's (or a person's) months, newest first.
             # The insured's pages read the household's months, newest first; a dependent's
             # read their own, which the unique constraint's index (person, month, …) serves.
             models.Index(fields=["household", "-service_month"], name="claim_household_month"),
@@ -124,42 +132,13 @@ class Drug(models.Model):
         return self.name
 
 
-class PrescriptionLine(models.Model):
+class PrescriptionLine(MonthlyLine):
     """One dispensed drug on a 調剤 claim: 薬価 at dispensing × 使用量."""
 
-    household = models.ForeignKey(
-        Household,
-        verbose_name=_("世帯"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-    )
-    person = models.ForeignKey(
-        Person,
-        verbose_name=_("受診者"),
-        on_delete=models.PROTECT,
-        related_name="prescriptions",
-        db_index=False,
-    )
-    service_month = models.DateField(_("診療年月"))
-    provider_code = models.CharField(_("医療機関コード"), max_length=10, blank=True)
-    provider_name = models.CharField(_("医療機関名"), max_length=100)
     line_no = models.PositiveSmallIntegerField(_("行番号"))
     drug = models.ForeignKey(Drug, verbose_name=_("医薬品"), on_delete=models.PROTECT)
     unit_price = models.DecimalField(_("薬価"), max_digits=12, decimal_places=2)
     quantity = models.DecimalField(_("使用量"), max_digits=12, decimal_places=3)
-    # Provenance only: no database constraint, so bulk imports skip the check per row.
-    batch = models.ForeignKey(
-        "ImportBatch",
-        on_delete=models.DO_NOTHING,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-
-    objects = ClaimQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("処方医薬品")
