@@ -540,11 +540,12 @@ class _MonthlyKind:
     make_parser: Callable[[Union], Callable]
 
 
-def _claim_parser(union: Union):
+def _line_parser(union: Union):
+    """The columns claims and prescriptions share: 記号・番号・枝番, 診療年月, 医療機関."""
     person_of = _person_lookup(union)
     month_of = _month_parser()
 
-    def parse(fields: list[str], ix: dict, errors: list[str]) -> tuple | None:
+    def line_of(fields: list[str], ix: dict, errors: list[str]) -> tuple:
         person = person_of(fields, ix, errors)
         month = month_of(fields[ix["診療年月"]], errors)
         code = _text(
@@ -556,6 +557,16 @@ def _claim_parser(union: Union):
             required=False,
         )
         name = _text(fields, ix["医療機関名"], "医療機関名", errors, max_length=100)
+        return person, month, code, name
+
+    return line_of
+
+
+def _claim_parser(union: Union):
+    line_of = _line_parser(union)
+
+    def parse(fields: list[str], ix: dict, errors: list[str]) -> tuple | None:
+        person, month, code, name = line_of(fields, ix, errors)
         label = fields[ix["診療区分"]].strip()
         care_type = CARE_TYPES.get(label)
         if care_type is None:
@@ -597,22 +608,11 @@ def _claim_parser(union: Union):
 
 
 def _prescription_parser(union: Union):
-    person_of = _person_lookup(union)
-    month_of = _month_parser()
+    line_of = _line_parser(union)
     drugs = dict(Drug.objects.values_list("code", "pk").iterator(chunk_size=10_000))
 
     def parse(fields: list[str], ix: dict, errors: list[str]) -> tuple | None:
-        person = person_of(fields, ix, errors)
-        month = month_of(fields[ix["診療年月"]], errors)
-        code = _text(
-            fields,
-            ix.get("医療機関コード"),
-            "医療機関コード",
-            errors,
-            max_length=10,
-            required=False,
-        )
-        name = _text(fields, ix["医療機関名"], "医療機関名", errors, max_length=100)
+        person, month, code, name = line_of(fields, ix, errors)
         line_no = _integer(fields[ix["行番号"]], "行番号", errors, maximum=MAX_LINE_NO)
         if line_no == 0:
             errors.append("行番号は1以上です")
