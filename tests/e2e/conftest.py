@@ -58,6 +58,18 @@ def page(browser, viewport, live_server, request):
     context.close()
 
 
+@pytest.fixture
+def demo_portal(live_server):
+    """The demo data, with the rich demo union served on the live server's host."""
+    from django.core.management import call_command
+
+    from kosmo.models import Union
+
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    Union.objects.filter(domain="localhost").update(domain=None)
+    Union.objects.filter(slug="kosmo").update(domain="localhost")
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item, call):
     report = yield

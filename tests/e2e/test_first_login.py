@@ -4,46 +4,17 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from accounts import demo as account_demo
-from kosmo.models import Union
+from tests.e2e.steps import latest_code, sign_in, sign_in_with_email_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def demo_portal(live_server):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    # The live server answers on localhost: serve the rich demo union there.
-    Union.objects.filter(domain="localhost").update(domain=None)
-    Union.objects.filter(slug="kosmo").update(domain="localhost")
-
-
-def _sign_in(page, user_id, password):
-    page.goto(page.base_url + "/")
-    page.get_by_role("link", name="ログイン").first.click()
-    page.get_by_label("ユーザID").fill(user_id)
-    page.get_by_label("パスワード", exact=True).fill(password)
-    page.get_by_role("button", name="ログイン").click()
-
-
-def _latest_code(address):
-    [*_, message] = [m for m in mail.outbox if m.to == [address]]
-    return re.search(r"\b(\d{6})\b", message.body).group(1)
-
-
-def _sign_in_with_email_code(page, user_id, password, address):
-    _sign_in(page, user_id, password)
-    expect(page.get_by_text("受信したワンタイムパスワードを入力してください。")).to_be_visible()
-    page.get_by_label("ワンタイムパスワード").fill(_latest_code(address))
-    page.get_by_role("button", name="トップページへ").click()
-
-
 @pytest.mark.parametrize("viewport", ["phone"], indirect=True)
 def test_fresh_account_walks_the_whole_first_login(page, demo_portal):
-    _sign_in(page, account_demo.FRESH_USER_ID, account_demo.FRESH_PASSWORD)
+    sign_in(page, account_demo.FRESH_USER_ID, account_demo.FRESH_PASSWORD)
 
     expect(page.get_by_role("heading", name="本人確認")).to_be_visible()
     page.get_by_label("生年月日").fill("1960/12/02")
@@ -90,7 +61,7 @@ def test_fresh_account_walks_the_whole_first_login(page, demo_portal):
     expect(
         page.get_by_role("heading", name="ワンタイムパスワード (OTP) メール認証")
     ).to_be_visible()
-    page.get_by_label("ワンタイムパスワード").fill(_latest_code("makoto.suzuki@example.jp"))
+    page.get_by_label("ワンタイムパスワード").fill(latest_code("makoto.suzuki@example.jp"))
     page.get_by_role("button", name="実行").click()
 
     expect(page.get_by_text("初回ログインの設定が完了しました。")).to_be_visible()
@@ -102,7 +73,7 @@ def test_fresh_account_walks_the_whole_first_login(page, demo_portal):
 
 
 def test_member_logs_out_through_the_confirmation(page, demo_portal):
-    _sign_in_with_email_code(
+    sign_in_with_email_code(
         page, "yamada_taro", account_demo.DEMO_PASSWORD, "yamada.taro@example.jp"
     )
 
@@ -118,7 +89,7 @@ def test_member_logs_out_through_the_confirmation(page, demo_portal):
 @pytest.mark.parametrize("viewport", ["phone"], indirect=True)
 def test_idle_warning_offers_to_stay_signed_in(page, demo_portal):
     page.clock.install()
-    _sign_in_with_email_code(
+    sign_in_with_email_code(
         page, "yamada_taro", account_demo.DEMO_PASSWORD, "yamada.taro@example.jp"
     )
     expect(page.get_by_role("link", name="山田 太郎")).to_be_visible()

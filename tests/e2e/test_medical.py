@@ -3,37 +3,20 @@
 import re
 
 import pytest
-from django.core import mail
-from django.core.management import call_command
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from accounts import demo as account_demo
-from kosmo.models import Union
+from tests.e2e.steps import sign_in_with_email_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def demo_portal(live_server):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    Union.objects.filter(domain="localhost").update(domain=None)
-    Union.objects.filter(slug="kosmo").update(domain="localhost")
-
-
-def _sign_in(page):
-    page.goto(page.base_url + "/accounts/login/")
-    page.get_by_label("ユーザID").fill("yamada_taro")
-    page.get_by_label("パスワード", exact=True).fill(account_demo.DEMO_PASSWORD)
-    page.get_by_role("button", name="ログイン").click()
-    [*_, message] = [m for m in mail.outbox if m.to == ["yamada.taro@example.jp"]]
-    page.get_by_label("ワンタイムパスワード").fill(re.search(r"\b(\d{6})\b", message.body).group(1))
-    page.get_by_role("button", name="トップページへ").click()
-
-
 @pytest.mark.parametrize("viewport", ["phone"], indirect=True)
 def test_member_reads_medical_pages_on_a_phone(page, demo_portal):
-    _sign_in(page)
+    sign_in_with_email_code(
+        page, "yamada_taro", account_demo.DEMO_PASSWORD, "yamada.taro@example.jp"
+    )
     page.get_by_role("region", name="サービスメニュー").get_by_role(
         "link", name="医療費情報"
     ).click()

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from accounts import demo as account_demo
 from mfa.models import PasskeyDevice
-from tests.e2e.test_first_login import _sign_in, demo_portal  # noqa: F401  (fixture)
+from tests.e2e.steps import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,7 +39,7 @@ def _add_virtual_authenticator(page):
 
 def _walk_first_login_choosing_biometrics(page):
     """ACC-2 up to the password, choosing 生体認証 at 「認証方法」."""
-    _sign_in(page, account_demo.FRESH_USER_ID, account_demo.FRESH_PASSWORD)
+    sign_in(page, account_demo.FRESH_USER_ID, account_demo.FRESH_PASSWORD)
 
     expect(page.get_by_role("heading", name="本人確認")).to_be_visible()
     page.get_by_label("生年月日").fill("19601201")
@@ -72,7 +72,7 @@ def _walk_first_login_choosing_biometrics(page):
 
 
 @pytest.mark.parametrize("viewport", ["phone"], indirect=True)
-def test_first_login_registers_a_passkey_and_the_member_logs_in_with_it(page, demo_portal):  # noqa: F811
+def test_first_login_registers_a_passkey_and_the_member_logs_in_with_it(page, demo_portal):
     cdp, authenticator_id = _add_virtual_authenticator(page)
     _walk_first_login_choosing_biometrics(page)
 
@@ -110,7 +110,7 @@ def _log_out_and_in_with_passkey(page, *, before_next=None):
     """Log out, then 「ログイン」 with the new password and 「次へ」 for the passkey."""
     page.get_by_role("link", name="鈴木 誠").click()
     page.get_by_role("button", name="ログアウトする").click()
-    _sign_in(page, NEW_USER_ID, NEW_PASSWORD)
+    sign_in(page, NEW_USER_ID, NEW_PASSWORD)
     expect(page.get_by_role("heading", name="生体認証")).to_be_visible()
     if before_next is not None:
         before_next()
@@ -129,7 +129,7 @@ delete PublicKeyCredential.prototype.toJSON;
 
 
 @pytest.mark.parametrize("viewport", ["desktop"], indirect=True)
-def test_failed_biometrics_show_the_manual_messages_and_retry_succeeds(page, demo_portal):  # noqa: F811
+def test_failed_biometrics_show_the_manual_messages_and_retry_succeeds(page, demo_portal):
     page.add_init_script(WITHOUT_JSON_HELPERS)
     _walk_first_login_choosing_biometrics(page)
     expect(page.get_by_role("heading", name="セキュリティの設定")).to_be_visible()

@@ -1,36 +1,17 @@
 """A member adds an authenticator app by reading the key off the page, and logs in with it."""
 
-import re
-
 import pyotp
 import pytest
-from django.core import mail
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from accounts import demo as account_demo
-from kosmo.models import Union
+from tests.e2e.steps import latest_code, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def demo_portal(live_server):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    Union.objects.filter(domain="localhost").update(domain=None)
-    Union.objects.filter(slug="kosmo").update(domain="localhost")
-
-
-def _code_for(address):
-    [*_, message] = [m for m in mail.outbox if m.to == [address]]
-    return re.search(r"\b(\d{6})\b", message.body).group(1)
-
-
 def _password(page):
-    page.goto(page.base_url + "/accounts/login/")
-    page.get_by_label("ユーザID").fill("yamada_taro")
-    page.get_by_label("パスワード", exact=True).fill(account_demo.DEMO_PASSWORD)
-    page.get_by_role("button", name="ログイン").click()
+    sign_in(page, "yamada_taro", account_demo.DEMO_PASSWORD)
 
 
 def test_member_logs_in_with_an_emailed_code(page, demo_portal):
@@ -41,7 +22,7 @@ def test_member_logs_in_with_an_emailed_code(page, demo_portal):
     page.get_by_role("button", name="トップページへ").click()
     expect(page.get_by_text("ワンタイムパスワードが正しくありません").first).to_be_visible()
     page.wait_for_timeout(1100)  # django-otp makes the next try wait a second after a wrong code
-    page.get_by_label("ワンタイムパスワード").fill(_code_for("yamada.taro@example.jp"))
+    page.get_by_label("ワンタイムパスワード").fill(latest_code("yamada.taro@example.jp"))
     page.get_by_role("button", name="トップページへ").click()
 
     expect(page.get_by_role("link", name="山田 太郎")).to_be_visible()
@@ -50,7 +31,7 @@ def test_member_logs_in_with_an_emailed_code(page, demo_portal):
 @pytest.mark.parametrize("viewport", ["phone"], indirect=True)
 def test_member_adds_an_authenticator_app_and_logs_in_with_it(page, demo_portal):
     _password(page)
-    page.get_by_label("ワンタイムパスワード").fill(_code_for("yamada.taro@example.jp"))
+    page.get_by_label("ワンタイムパスワード").fill(latest_code("yamada.taro@example.jp"))
     page.get_by_role("button", name="トップページへ").click()
 
     page.get_by_role("button", name="メニュー").click()
@@ -62,7 +43,7 @@ def test_member_adds_an_authenticator_app_and_logs_in_with_it(page, demo_portal)
     expect(page.get_by_role("heading", name="続行するには再度認証してください")).to_be_visible()
     page.get_by_label("パスワード", exact=True).fill(account_demo.DEMO_PASSWORD)
     page.get_by_role("button", name="ログイン").click()
-    page.get_by_label("ワンタイムパスワード").fill(_code_for("yamada.taro@example.jp"))
+    page.get_by_label("ワンタイムパスワード").fill(latest_code("yamada.taro@example.jp"))
     page.get_by_role("button", name="トップページへ").click()
 
     expect(page.get_by_role("heading", name="ワンタイムパスワードの設定")).to_be_visible()
