@@ -156,23 +156,26 @@ def django_env(url: str, work_dir: Path) -> dict[str, str]:
 def manage(env: dict[str, str], *args: str, timeout: float = 600) -> str:
     """Run ``manage.py <args>`` in the project with ``env``; its output, or ServerError."""
     command = [sys.executable, "manage.py", *args]
+    return _run(command, env, f"manage.py {' '.join(args)}", timeout, stderr=subprocess.STDOUT)
+
+
+def _run(command: list[str], env: dict[str, str], label: str, timeout: float, *, stderr) -> str:
+    """Run a Python command in the project; its stdout, or ServerError naming `label`."""
     try:
         done = subprocess.run(
             command,
             cwd=PROJECT_DIR,
             env=env,
             stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
+            stderr=stderr,
             text=True,
             timeout=timeout,
             check=False,
         )
     except subprocess.TimeoutExpired as exc:
-        raise ServerError(f"manage.py {' '.join(args)} took more than {timeout:.0f}s") from exc
+        raise ServerError(f"{label} took more than {timeout:.0f}s") from exc
     if done.returncode != 0:
-        raise ServerError(
-            f"manage.py {' '.join(args)} failed (exit {done.returncode}):\n{_tail(done.stdout)}"
-        )
+        raise ServerError(f"{label} failed (exit {done.returncode}):\n{_tail(done.stdout)}")
     return done.stdout
 
 
@@ -185,29 +188,13 @@ def django_script(
     as the last line of its stdout, which is returned. ServerError if it fails.
     """
     command = [sys.executable, str(BENCH_DIR / script), *args]
-    try:
-        done = subprocess.run(
-            command,
-            cwd=PROJECT_DIR,
-            env=env,
-            stdout=subprocess.PIPE,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise ServerError(f"{script} {' '.join(args)} took more than {timeout:.0f}s") from exc
-    if done.returncode != 0:
-        raise ServerError(
-            f"{script} {' '.join(args)} failed (exit {done.returncode}):\n{_tail(done.stdout)}"
-        )
-    lines = done.stdout.strip().splitlines()
+    # stderr (progress) is passed through to ours.
+    stdout = _run(command, env, f"{script} {' '.join(args)}", timeout, stderr=None)
+    lines = stdout.strip().splitlines()
     try:
         return json.loads(lines[-1])
     except (IndexError, ValueError) as exc:
-        raise ServerError(
-            f"{script} {' '.join(args)} printed no JSON:\n{_tail(done.stdout)}"
-        ) from exc
+        raise ServerError(f"{script} {' '.join(args)} printed no JSON:\n{_tail(stdout)}") from exc
 
 
 @contextmanager
