@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import template
 
 from kosmo import dates, money
@@ -15,6 +17,14 @@ def yen(amount):
 def en(amount):
     """``{{ 1914|en }}`` → ``1,914円``."""
     return money.format_en(amount)
+
+
+@register.filter
+def plain_number(value):
+    """``{{ Decimal("14.70")|plain_number }}`` → ``14.7``: as printed, no trailing zeros."""
+    if value is None or value == "":
+        return ""
+    return format(Decimal(value).normalize(), "f")
 
 
 @register.filter

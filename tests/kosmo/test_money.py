@@ -27,3 +27,11 @@ def test_yen_formats_as_the_manual():
     assert format_yen(0) == "¥0"
     assert format_yen(None) == "-"
     assert format_en(1914) == "1,914円"
+
+
+def test_unit_prices_print_as_the_manual_without_trailing_zeros():
+    from kosmo.templatetags.kosmo import plain_number
+
+    assert plain_number(Decimal("14.70")) == "14.7"
+    assert plain_number(Decimal("126.000")) == "126"
+    assert plain_number(Decimal("22.45")) == "22.45"

@@ -84,6 +84,7 @@ def test_prescription_page_shows_the_manuals_totals(member_client, manual_prescr
     assert "1,429円" in html
     assert "最大削減可能額：¥789" in html and "切替後支払額：¥640" in html
     assert "¥703" in html and "¥491" in html and "¥212" in html
+    assert ">14.7<" in html and ">5 (g)<" in html
 
 
 def test_copay_rounds_half_up_to_the_yen():
