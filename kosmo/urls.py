@@ -25,6 +25,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("mfa/", include("mfa.urls")),
     path("medical/", include("medical.urls")),
+    path("eligibility/", include("eligibility.urls")),
     path("admin/", admin.site.urls),
     # Public media only (logos, profile images); private media has its own authorising views.
     re_path(
