@@ -84,7 +84,7 @@ def send_message(
         sender_label=sender_label,
     )
     queue_message_email(message)
-    transaction.on_commit(lambda: unread.bump_person(recipient.pk))
+    unread.bump_person(recipient.pk)
     return message
 
 
@@ -129,8 +129,7 @@ def send_broadcast(broadcast: Broadcast, *, sent_by: User | None = None) -> int:
 
     from notices.tasks import email_broadcast
 
-    union_id = broadcast.union_id
-    transaction.on_commit(lambda: unread.bump_union(union_id))
+    unread.bump_union(broadcast.union_id)
     transaction.on_commit(lambda: email_broadcast.delay(broadcast.pk))
     return count
 
@@ -139,10 +138,9 @@ def notice_saved(notice: Notice) -> None:
     """After staff add or change a notice: counts refresh, and its e-mail is queued for the
     moment it is published (a task that runs early finds it unpublished and does nothing)."""
     if notice.union_id is None:
-        transaction.on_commit(unread.bump_global)
+        unread.bump_global()
     else:
-        union_id = notice.union_id
-        transaction.on_commit(lambda: unread.bump_union(union_id))
+        unread.bump_union(notice.union_id)
     if notice.send_email and notice.emailed_at is None:
         from notices.tasks import email_notice
 
@@ -153,15 +151,14 @@ def notice_saved(notice: Notice) -> None:
 def mark_notice_read(notice: Notice, person: Person) -> None:
     _, created = NoticeRead.objects.get_or_create(notice=notice, person=person)
     if created:
-        transaction.on_commit(lambda: unread.bump_person(person.pk))
+        unread.bump_person(person.pk)
 
 
 def mark_message_read(message: Message) -> None:
     if message.read_at is None:
         message.read_at = timezone.now()
         Message.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=message.read_at)
-        person_id = message.recipient_id
-        transaction.on_commit(lambda: unread.bump_person(person_id))
+        unread.bump_person(message.recipient_id)
 
 
 def reply(message: Message, *, body: str, token: uuid.UUID) -> tuple[Reply, bool]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import F, Func, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -35,7 +36,10 @@ def _person_key(person_id: int) -> str:
 
 
 def _bump(key: str) -> None:
+    """Change a version now and again when the transaction commits: a page computed from the
+    not yet committed state in between cannot leave a stale count behind."""
     cache.set(key, uuid.uuid4().hex[:12], None)
+    transaction.on_commit(lambda: cache.set(key, uuid.uuid4().hex[:12], None))
 
 
 def bump_global() -> None:
