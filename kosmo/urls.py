@@ -26,6 +26,10 @@ urlpatterns = [
     path("mfa/", include("mfa.urls")),
     path("medical/", include("medical.urls")),
     path("eligibility/", include("eligibility.urls")),
+    path("dependents/", include("dependents.urls")),
+    path("notices/", include("notices.urls")),
+    path("benefits/", include("benefits.urls")),
+    path("checkup/", include("checkup.urls")),
     path("admin/", admin.site.urls),
     # Public media only (logos, profile images); private media has its own authorising views.
     re_path(
