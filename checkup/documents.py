@@ -1,0 +1,30 @@
+"""「健診結果一覧表(PDFダウンロード)」: rendered in the background (kosmo.documents)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from checkup import queries
+from checkup.criteria import Rules
+from kosmo import documents
+from kosmo.models import DocumentJob, Person
+from kosmo.pdf import render_pdf
+
+KIND = "checkup_table"
+
+
+def params_for(person: Person) -> dict:
+    return {"person": person.pk}
+
+
+@documents.register(KIND)
+def render_table(job: DocumentJob) -> documents.Rendered:
+    """The person's table as on the page, scoped again to what the job's owner may see."""
+    person = Person.objects.visible_to(job.owner).get(pk=job.params["person"])
+    union = job.owner.union
+    table = queries.results_table(person, Rules.for_union(union))
+    pdf = render_pdf(
+        "checkup/table_pdf.html",
+        {"table": table, "person": person, "union": union, "issued_on": timezone.localdate()},
+    )
+    return documents.Rendered(f"kenshin_kekka_{person.pk}.pdf", pdf)

@@ -1,0 +1,78 @@
+"""The judgement engine against every worked case of reference/checkup/cases.csv (copied here
+as tests/checkup/cases.csv), and the rules' edges the cases do not reach."""
+
+import csv
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from checkup import criteria
+from checkup.criteria import Facts, Guidance, Metabolic, Rules
+
+CASES_FILE = Path(__file__).with_name("cases.csv")
+CASES = list(csv.DictReader(CASES_FILE.open(encoding="utf-8")))
+METABOLIC = {label: key for key, label in Metabolic.LABELS.items()}
+GUIDANCE = {label: key for key, label in Guidance.LABELS.items()}
+GRADE_COLUMNS = {
+    "grade_sbp": "sbp",
+    "grade_dbp": "dbp",
+    "grade_fpg": "fpg",
+    "grade_hba1c": "hba1c",
+    "grade_ldl": "ldl",
+    "grade_hdl": "hdl",
+    "grade_tg": "tg",
+    "grade_bmi": "bmi",
+}
+CATEGORY_COLUMNS = {
+    "grade_bp_category": "bp",
+    "grade_glucose_category": "glucose",
+    "grade_lipid_category": "lipid",
+}
+
+
+def facts_of(case: dict) -> Facts:
+    """A case row as the engine's facts: 特定健診 answers are 1 (はい) / 2 (いいえ)."""
+    values = {}
+    for key in ("waist", "bmi", "sbp", "dbp", "hdl", "ldl", "fpg", "hba1c"):
+        if case[key]:
+            values[key] = Decimal(case[key])
+    values["tg" if case["fasting"] == "1" else "tg_random"] = Decimal(case["tg"])
+    for key in ("smoker", "med_bp", "med_glucose", "med_lipid"):
+        values[key] = "1" if case[key] == "1" else "2"
+    return Facts(sex="1" if case["sex"] == "M" else "2", age=int(case["age"]), values=values)
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return Rules.with_overrides([])
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"case{c['case']}" for c in CASES])
+def test_metabolic_judgement_matches_the_case(rules, case):
+    assert criteria.metabolic(rules, facts_of(case)) == METABOLIC[case["metabolic"]], case["note"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"case{c['case']}" for c in CASES])
+def test_guidance_level_matches_the_case(rules, case):
+    level = criteria.guidance_level(rules, facts_of(case))
+    assert level == GUIDANCE[case["guidance_level"]], case["note"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"case{c['case']}" for c in CASES])
+def test_item_and_category_grades_match_the_case(rules, case):
+    evaluation = criteria.evaluate(rules, facts_of(case))
+    judged = evaluation.judged
+    categories = {category.key: category.grade for category in evaluation.categories}
+
+    for column, key in GRADE_COLUMNS.items():
+        expected = case[column] or None
+        actual = judged[key].grade if key in judged else None
+        assert actual == expected, f"{column}: {case['note']}"
+    for column, key in CATEGORY_COLUMNS.items():
+        assert categories[key] == case[column], f"{column}: {case['note']}"
+
+
+def test_every_case_of_the_reference_file_is_here():
+    assert len(CASES) == 55
+    assert {case["case"] for case in CASES} == {str(n) for n in range(1, 56)}
