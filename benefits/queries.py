@@ -1,0 +1,103 @@
+"""The read side of the 給付金 pages and the notice PDF: every query starts from what the
+member may see, and each page costs a fixed number of queries whatever the data size."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Max, QuerySet, Sum
+
+from accounts.models import User
+from benefits.models import BenefitPayment, BenefitType
+from kosmo.dates import fiscal_year
+from kosmo.models import Person, Union
+
+
+def visible_persons(user: User) -> QuerySet[Person]:
+    """対象者 choices: the household for the insured, only themself for a dependent."""
+    return Person.objects.visible_to(user).order_by("branch")
+
+
+def benefit_types(union: Union) -> QuerySet[BenefitType]:
+    """給付種別 choices: the union's master."""
+    return BenefitType.objects.filter(union=union)
+
+
+def payments(
+    user: User, *, person_id: int | None = None, benefit_type_id: int | None = None
+) -> QuerySet[BenefitPayment]:
+    """The payments `user` may see, optionally of one 対象者 and one 給付種別."""
+    queryset = BenefitPayment.objects.visible_to(user)
+    if person_id is not None:
+        queryset = queryset.filter(person_id=person_id)
+    if benefit_type_id is not None:
+        queryset = queryset.filter(benefit_type_id=benefit_type_id)
+    return queryset
+
+
+@dataclass
+class Statement:
+    """A table of payments with its 合計."""
+
+    rows: list[BenefitPayment]
+    total: int
+
+
+def statement(queryset: QuerySet[BenefitPayment]) -> Statement:
+    """Rows (with 対象者 and 給付種別) and their 合計: one query."""
+    rows = list(
+        queryset.select_related("person", "benefit_type").order_by(
+            "-paid_month", "person__branch", "benefit_type__sort_order", "service_month", "pk"
+        )
+    )
+    return Statement(rows=rows, total=sum(row.amount for row in rows))
+
+
+def latest_month(user: User) -> dt.date | None:
+    """The newest 支給年月 the member has payments in."""
+    return payments(user).aggregate(latest=Max("paid_month"))["latest"]
+
+
+def month_statement(user: User, month: dt.date) -> Statement:
+    return statement(payments(user).filter(paid_month=month))
+
+
+def period_statement(
+    user: User,
+    start: dt.date,
+    end: dt.date,
+    *,
+    person_id: int | None = None,
+    benefit_type_id: int | None = None,
+) -> Statement:
+    """Payments from the month of `start` to the month of `end`, both included."""
+    return statement(
+        payments(user, person_id=person_id, benefit_type_id=benefit_type_id).filter(
+            paid_month__gte=start.replace(day=1), paid_month__lte=end.replace(day=1)
+        )
+    )
+
+
+@dataclass
+class FiscalYear:
+    year: int
+    amount: int = 0
+    months: list[tuple[dt.date, int]] = field(default_factory=list)
+
+
+def by_fiscal_year(queryset: QuerySet[BenefitPayment]) -> list[FiscalYear]:
+    """Payments per 年度 (April–March), newest first, with each month's 支給金額: one query."""
+    per_month = (
+        queryset.order_by()
+        .values("paid_month")
+        .annotate(amount=Sum("amount"))
+        .order_by("-paid_month")
+    )
+    years: dict[int, FiscalYear] = {}
+    for row in per_month:
+        year = fiscal_year(row["paid_month"])
+        entry = years.setdefault(year, FiscalYear(year))
+        entry.amount += row["amount"]
+        entry.months.append((row["paid_month"], row["amount"]))
+    return list(years.values())
