@@ -1,0 +1,387 @@
+"""Staff screens: campaigns with their rules, the dependents under survey with the review
+(DEP-5), uploaded files through an authorising view, and the web inquiries."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from dependents import queries, services
+from dependents.models import (
+    Criterion,
+    DependentSurvey,
+    DocumentRule,
+    Faq,
+    Inquiry,
+    Question,
+    SurveyTarget,
+    Upload,
+)
+from dependents.views import serve_upload
+from kosmo.admin import UnionScopedAdmin
+from kosmo.models import Person, Union
+
+
+def _staff_union_id(request) -> int | None:
+    return request.user.union_id
+
+
+class CriterionInline(admin.StackedInline):
+    model = Criterion
+    extra = 0
+
+
+class FaqInline(admin.StackedInline):
+    model = Faq
+    extra = 0
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    extra = 0
+    fields = [
+        "order",
+        "code",
+        "text",
+        "help_text",
+        "kind",
+        "choices",
+        "parent",
+        "parent_value",
+        "relationships",
+    ]
+
+
+class DocumentRuleInline(admin.TabularInline):
+    model = DocumentRule
+    extra = 0
+    fields = ["order", "document", "description", "question", "operator", "value", "relationships"]
+
+
+@admin.register(DependentSurvey)
+class DependentSurveyAdmin(UnionScopedAdmin):
+    list_display = [
+        "title",
+        "union",
+        "starts_on",
+        "deadline",
+        "ends_on",
+        "published",
+        "target_count",
+    ]
+    list_filter = ["published", "union"]
+    inlines = [CriterionInline, QuestionInline, DocumentRuleInline, FaqInline]
+    actions = ["select_by_rules"]
+    fieldsets = [
+        (None, {"fields": ["union", "title", "starts_on", "deadline", "ends_on", "published"]}),
+        (_("ご案内"), {"fields": ["guidance", "transfer_form"]}),
+        (
+            _("調査対象者の選定ルール"),
+            {
+                "fields": [
+                    "target_relationships",
+                    "target_min_age",
+                    "target_max_age",
+                    "age_reference_date",
+                ]
+            },
+        ),
+    ]
+
+    @admin.display(description=_("調査対象者数"))
+    def target_count(self, survey):
+        return survey.targets.count()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "union" and _staff_union_id(request) is not None:
+            kwargs["queryset"] = Union.objects.filter(pk=_staff_union_id(request))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in {"parent", "question"}:
+            object_id = request.resolver_match.kwargs.get("object_id")
+            field.queryset = Question.objects.filter(survey_id=object_id or 0)
+        return field
+
+    @admin.action(description=_("選定ルールで調査対象者を追加する"))
+    def select_by_rules(self, request, queryset):
+        for survey in queryset:
+            added = services.select_targets_by_rules(survey=survey)
+            self.message_user(
+                request,
+                _("%(survey)s: %(count)d人を調査対象者に追加しました。")
+                % {"survey": survey, "count": added},
+                messages.SUCCESS,
+            )
+
+
+class ReviewForm(forms.ModelForm):
+    """The staff member's review: the result, a reason, and documents still needed."""
+
+    additional = forms.CharField(
+        label=_("追加必要書類"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("不備・不足のとき、追加で提出してほしい書類を1行に1つ入力します。"),
+    )
+
+    class Meta:
+        model = SurveyTarget
+        fields = ["survey", "person", "deadline", "result", "result_reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        result = cleaned.get("result")
+        if (
+            result == SurveyTarget.Result.DEFICIENT
+            and not cleaned.get("additional", "").strip()
+            and not cleaned.get("result_reason", "").strip()
+        ):
+            raise ValidationError(
+                _("不備・不足の場合は、理由または追加必要書類を入力してください。")
+            )
+        return cleaned
+
+
+@admin.register(SurveyTarget)
+class SurveyTargetAdmin(UnionScopedAdmin):
+    union_path = "survey__union"
+    form = ReviewForm
+    list_display = [
+        "person",
+        "household",
+        "survey",
+        "progress",
+        "submitted_at",
+        "result",
+        "result_at",
+    ]
+    list_filter = ["result", "survey", "selected_by"]
+    list_select_related = ["person__household", "survey"]
+    search_fields = [
+        "person__family_name",
+        "person__given_name",
+        "person__family_name_kana",
+        "person__household__number",
+    ]
+    autocomplete_fields = ["person"]
+    readonly_fields = [
+        "selected_by",
+        "basic_confirmed_at",
+        "answered_at",
+        "submitted_at",
+        "result_at",
+        "result_by",
+        "answers_given",
+        "required_and_uploaded",
+        "history",
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": ["survey", "person", "deadline"]})]
+        return [
+            (None, {"fields": ["survey", "person", "selected_by", "deadline"]}),
+            (
+                _("回答状況"),
+                {
+                    "fields": [
+                        "basic_confirmed_at",
+                        "answered_at",
+                        "submitted_at",
+                        "answers_given",
+                        "required_and_uploaded",
+                    ]
+                },
+            ),
+            (
+                _("審査"),
+                {"fields": ["result", "result_reason", "additional", "result_at", "result_by"]},
+            ),
+            (_("操作履歴"), {"fields": ["history"]}),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(self.readonly_fields)
+        if obj is not None:
+            fields += ["survey", "person"]
+        return fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        union_id = _staff_union_id(request)
+        if union_id is not None:
+            if db_field.name == "survey":
+                kwargs["queryset"] = DependentSurvey.objects.filter(union_id=union_id)
+            if db_field.name == "person":
+                kwargs["queryset"] = Person.objects.filter(
+                    household__union_id=union_id, role=Person.Role.DEPENDENT
+                )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("世帯"))
+    def household(self, target):
+        return target.person.household
+
+    @admin.display(description=_("回答状況"))
+    def progress(self, target):
+        if target.submitted_at:
+            return _("提出済み")
+        if target.answered_at:
+            return _("回答済み")
+        if target.basic_confirmed_at:
+            return _("回答中")
+        return _("未回答")
+
+    def _state(self, target) -> queries.TargetState:
+        if not hasattr(target, "_review_state"):
+            states = queries.target_states(target.survey, target.person)
+            target._review_state = next(s for s in states if s.target.pk == target.pk)
+        return target._review_state
+
+    @admin.display(description=_("回答内容"))
+    def answers_given(self, target):
+        rows = self._state(target).answer_rows()
+        if not rows:
+            return "-"
+        return format_html_join("", "<p>{}<br><strong>{}</strong></p>", rows)
+
+    @admin.display(description=_("必要書類と提出ファイル"))
+    def required_and_uploaded(self, target):
+        state = self._state(target)
+        parts = []
+        for document, uploads in state.documents_with_uploads:
+            links = format_html_join(
+                "、",
+                '<a href="{}" target="_blank" rel="noopener">{}</a>',
+                (
+                    (reverse("admin:dependents_upload_file", args=[u.pk]), u.original_name)
+                    for u in uploads
+                ),
+            )
+            parts.append(format_html("<li>{}: {}</li>", document.name, links or _("未提出")))
+        if not parts:
+            return "-"
+        return format_html("<ul>{}</ul>", format_html_join("", "{}", ((p,) for p in parts)))
+
+    @admin.display(description=_("操作履歴"))
+    def history(self, target):
+        events = target.events.select_related("actor")
+        return (
+            format_html_join(
+                "",
+                "<p>{} {} {}<br>{}</p>",
+                (
+                    (e.at.strftime("%Y-%m-%d %H:%M"), e.action, e.actor or "", e.detail)
+                    for e in events
+                ),
+            )
+            or "-"
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.selected_by = SurveyTarget.Selection.STAFF
+            super().save_model(request, obj, form, change)
+            return
+        result_changed = {"result", "result_reason"} & set(form.changed_data)
+        additional = form.cleaned_data.get("additional", "").splitlines()
+        if result_changed or any(line.strip() for line in additional):
+            deadline = obj.deadline
+            obj.save(update_fields=["deadline"])
+            services.record_result(
+                target=obj,
+                result=obj.result,
+                reason=obj.result_reason,
+                additional=additional,
+                deadline=deadline,
+                staff=request.user,
+            )
+        else:
+            super().save_model(request, obj, form, change)
+
+
+@admin.register(Upload)
+class UploadAdmin(UnionScopedAdmin):
+    """Uploaded files are read-only for staff; the file opens through `file/`, scoped to the
+    staff member's union."""
+
+    union_path = "target__survey__union"
+    list_display = [
+        "document",
+        "person",
+        "original_name",
+        "kind",
+        "size",
+        "uploaded_at",
+        "file_link",
+    ]
+    list_select_related = ["target__person"]
+    list_filter = ["kind", "target__survey"]
+    readonly_fields = [
+        "target",
+        "document",
+        "original_name",
+        "kind",
+        "size",
+        "uploaded_at",
+        "uploaded_by",
+        "file_link",
+    ]
+    fields = readonly_fields
+
+    @admin.display(description=_("調査対象者"))
+    def person(self, upload):
+        return upload.target.person
+
+    @admin.display(description=_("ファイル"))
+    def file_link(self, upload):
+        url = reverse("admin:dependents_upload_file", args=[upload.pk])
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, _("表示"))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.file_view)
+        return [path("<int:pk>/file/", view, name="dependents_upload_file"), *super().get_urls()]
+
+    def file_view(self, request, pk: int):
+        if not self.has_view_permission(request):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        return serve_upload(get_object_or_404(self.get_queryset(request), pk=pk))
+
+
+@admin.register(Inquiry)
+class InquiryAdmin(UnionScopedAdmin):
+    list_display = ["created_at", "topic", "name", "email", "union"]
+    list_filter = ["topic"]
+    search_fields = ["name", "email", "body"]
+    readonly_fields = [
+        "union",
+        "user",
+        "topic",
+        "name",
+        "insurance_number",
+        "email",
+        "phone",
+        "body",
+        "created_at",
+    ]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
