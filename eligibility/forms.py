@@ -119,7 +119,10 @@ class OrganDonationForm(forms.Form):
         label=_("臓器提供の意思表示内容"),
         choices=ORGAN_CHOICE_LABELS,
         widget=forms.RadioSelect,
-        error_messages={"required": _("1〜3のいずれかを選択してください。")},
+        error_messages={
+            "required": _("1〜3のいずれかを選択してください。"),
+            "invalid_choice": _("1〜3のいずれかを選択してください。"),
+        },
     )
     excluded_organs = forms.MultipleChoiceField(
         label=_("提供しなくてよい臓器"),
@@ -127,6 +130,9 @@ class OrganDonationForm(forms.Form):
         choices=OrganDonationIntent.Organ.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
+        error_messages={
+            "invalid_choice": _("提供しなくてよい臓器は一覧の中から選択してください。"),
+        },
     )
 
     def clean(self):

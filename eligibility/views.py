@@ -138,7 +138,7 @@ def certificate_show(request: HttpRequest, pk: int) -> HttpResponse:
         return _refused(request, cert, refusal)
     person = cert.person
     back = request.GET.get("side") == "back"
-    response = render(
+    return render(
         request,
         "eligibility/certificate_card.html",
         {
@@ -152,8 +152,6 @@ def certificate_show(request: HttpRequest, pk: int) -> HttpResponse:
             "pending_address": queries.pending_address_change(person) if back else None,
         },
     )
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def _back_side(cert: EligibilityCertificate) -> str:
