@@ -54,6 +54,6 @@ def seed(unions: dict[str, Union]) -> list[str]:
             )
         )
     return [
-        f"  資格確認書: {len(persons)}件 (交付 {issued_on:%Y-%m-%d}、有効期限 {expires_on:%Y-%m-%d}、"
-        "山田 一郎は利用停止の例)"
+        f"  資格確認書: {len(persons)}件 (交付 {issued_on:%Y-%m-%d}、"
+        f"有効期限 {expires_on:%Y-%m-%d}、山田 一郎は利用停止の例)"
     ]
