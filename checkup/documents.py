@@ -22,9 +22,10 @@ def render_table(job: DocumentJob) -> documents.Rendered:
     """The person's table as on the page, scoped again to what the job's owner may see."""
     person = Person.objects.visible_to(job.owner).get(pk=job.params["person"])
     union = job.owner.union
+    issued_on = timezone.localdate()
     table = queries.results_table(person, Rules.for_union(union))
     pdf = render_pdf(
         "checkup/table_pdf.html",
-        {"table": table, "person": person, "union": union, "issued_on": timezone.localdate()},
+        {"table": table, "person": person, "union": union, "issued_on": issued_on},
     )
-    return documents.Rendered(f"kenshin_kekka_{person.pk}.pdf", pdf)
+    return documents.Rendered(f"kenshin_kekka_{issued_on:%Y%m%d}.pdf", pdf)

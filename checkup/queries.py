@@ -23,11 +23,11 @@ def visible_persons(user: User) -> QuerySet[Person]:
     return Person.objects.visible_to(user).order_by("branch")
 
 
-def chosen_person(user: User, persons: list[Person], person_id: str | None) -> Person:
+def chosen_person(member: Person, persons: list[Person], person_id: str | None) -> Person:
     """The person picked with ?person= among `persons` (already scoped), by default the member
     themself; anyone else is a 404."""
     if person_id in (None, ""):
-        return next(p for p in persons if p.pk == user.person.pk)
+        return next(p for p in persons if p.pk == member.pk)
     for person in persons:
         if str(person.pk) == str(person_id):
             return person
