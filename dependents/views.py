@@ -149,7 +149,7 @@ def questions(request: HttpRequest, household: queries.HouseholdSurvey, pk: int)
         return redirect("dependents:basic", pk)
     asked = state.asked_questions
     form = QuestionsForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         questions=asked,
         initial=initial_answers(asked, state.answers),
     )
@@ -249,8 +249,11 @@ def upload(request: HttpRequest, household: queries.HouseholdSurvey, pk: int) ->
     if not state.answered:
         messages.error(request, _("設問への回答を完了してから書類をアップロードしてください。"))
         return redirect("dependents:answer")
+    posted = request.method == "POST"
     form = UploadForm(
-        request.POST or None, request.FILES or None, documents=state.required_documents
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        documents=state.required_documents,
     )
     if request.method == "POST" and form.is_valid():
         try:
