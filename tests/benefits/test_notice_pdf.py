@@ -58,7 +58,7 @@ def test_notice_dates_are_wareki_across_the_era_boundary(
         person=insured.person,
         benefit_type=types["傷病手当金"],
         paid_month=dt.date(2019, 5, 1),
-        decided_on=dt.date(2019, 5, 1),
+        decided_on=dt.date(2019, 5, 10),
         service_month=dt.date(2019, 4, 1),
         period_start=dt.date(2019, 4, 20),
         period_end=dt.date(2019, 5, 1),
@@ -74,7 +74,7 @@ def test_notice_dates_are_wareki_across_the_era_boundary(
     assert "令和元年5月" in text  # 支給年月
     assert "平成31年4月" in text  # 診療年月
     assert "平成31年4月20日〜令和元年5月1日" in flat  # 支給期間
-    assert "支給決定日 令和元年5月1日" in flat
+    assert "令和元年5月10日" in flat  # 支給決定日
     assert "12日" in flat and "¥98,765" in text
 
 
