@@ -47,7 +47,8 @@ def mail(request: HttpRequest) -> HttpResponse:
 def mail_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A MY mail; 「要返信」 ones carry the reply form 「送信する」."""
     message = queries.get_message_for_member(request.member, pk)
-    form = None
+    form = ReplyForm() if message.requires_reply else None
+    refusal = ""
     if request.method == "POST":
         form = ReplyForm(request.POST)
         if form.is_valid():
@@ -57,22 +58,20 @@ def mail_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         message, body=form.cleaned_data["body"], token=form.cleaned_data["token"]
                     )
             except services.ReplyRefused as refused:
-                form.add_error(None, str(refused))
+                refusal = str(refused)
+                form.add_error(None, refusal)
             else:
                 if created:
                     messages.success(request, _("返信を送信しました。"))
                 return redirect("notices:mail_detail", pk=message.pk)
+        if not message.requires_reply:
+            form = None
     elif message.is_unread:
         services.mark_message_read(message)
-    if form is None and message.requires_reply:
-        form = ReplyForm()
     replies = list(message.replies.order_by("created_at"))
-    return render(
-        request,
-        "notices/mail_detail.html",
-        {"message": message, "form": form if message.requires_reply else None, "replies": replies},
-        status=400 if form is not None and form.errors else 200,
-    )
+    context = {"message": message, "form": form, "replies": replies, "refusal": refusal}
+    failed = request.method == "POST"
+    return render(request, "notices/mail_detail.html", context, status=400 if failed else 200)
 
 
 @member_required
