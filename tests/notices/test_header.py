@@ -1,0 +1,81 @@
+"""The 🔔 and ✉ counts on every signed-in page: one query cold, none warm."""
+
+import datetime as dt
+
+from django.core.cache import cache
+from django.utils import timezone
+
+from notices import services
+from notices.unread import unread_counts
+from tests.notices.factories import NoticeFactory
+
+
+def _header(client, url="/"):
+    html = client.get(url).content.decode()
+    return html[html.index("<header") : html.index("</header>")]
+
+
+def test_counts_take_one_query_cold_and_none_warm(union, insured, django_assert_num_queries):
+    NoticeFactory.create_batch(3, union=union)
+    NoticeFactory(union=None)
+    for n in range(4):
+        services.send_message(insured.person, f"件名{n}", "本文")
+    cache.clear()
+
+    with django_assert_num_queries(1):
+        counts = unread_counts(insured.person.pk, union.pk)
+    with django_assert_num_queries(0):
+        assert unread_counts(insured.person.pk, union.pk) == counts
+    assert (counts.news, counts.mail) == (4, 4)
+
+
+def test_pages_cost_no_extra_query_for_the_header_once_warm(
+    portal_client, union, insured, django_assert_num_queries
+):
+    services.send_message(insured.person, "件名", "本文")
+    portal_client.get("/")
+    with django_assert_num_queries(2):  # session and account: the header's counts are cached
+        html = portal_client.get("/").content.decode()
+    assert "MYメール 未読1件" in html
+    cache.delete("notices:v:global")
+    with django_assert_num_queries(3):  # the union lookup is still cached; counts are cold
+        portal_client.get("/")
+
+
+def test_counts_follow_reading_and_publishing(portal_client, union, insured):
+    message = services.send_message(insured.person, "件名", "本文")
+    notice = NoticeFactory(union=union)
+    services.notice_saved(notice)
+    header = _header(portal_client)
+    assert "お知らせ 未読1件" in header
+    assert "MYメール 未読1件" in header
+
+    portal_client.get(f"/notices/mail/{message.pk}/")
+    portal_client.get(f"/notices/news/{notice.pk}/")
+
+    header = _header(portal_client)
+    assert "未読" not in header
+    assert 'class="badge"' not in header
+
+
+def test_a_scheduled_notice_counts_once_its_window_opens(union, insured):
+    opens = timezone.now() + dt.timedelta(seconds=30)
+    NoticeFactory(union=union, publish_from=opens)
+    assert unread_counts(insured.person.pk, union.pk).news == 0
+    # the cached count expires when the window opens, without any version change
+    key = next(k for k in cache._cache if "notices:unread" in k)  # locmem internals
+    assert cache._expire_info[key] <= opens.timestamp() + 2
+
+
+def test_counts_over_99_read_99_plus(portal_client, union, insured):
+    NoticeFactory.create_batch(100, union=union)
+    assert '<span class="badge" aria-hidden="true">99+</span>' in _header(portal_client)
+
+
+def test_header_without_a_member(client, union, staff):
+    assert "ログイン" in _header(client)
+    assert "/notices/news/" not in _header(client)
+    client.force_login(staff)
+    header = _header(client, "/notices/help/faq/")
+    assert "/notices/news/" not in header
+    assert "staff_cosmo" in header
