@@ -94,6 +94,9 @@ class MessageAdmin(UnionScopedAdmin):
     fields = ["recipient", "subject", "body", "requires_reply", "sender_label"]
     inlines = [ReplyInline]
 
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(reply_total=Count("replies"))
 

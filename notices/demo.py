@@ -15,7 +15,19 @@ WELCOME = "健康保険組合からのご案内"
 ASKING = "被扶養者の状況についてのご確認"
 
 
+def _grant_staff() -> None:
+    """The demo staff group (accounts.demo) also runs news, MY mail and help."""
+    from django.contrib.auth.models import Group, Permission
+
+    from accounts.demo import STAFF_GROUP
+
+    group = Group.objects.filter(name=STAFF_GROUP).first()
+    if group is not None:
+        group.permissions.add(*Permission.objects.filter(content_type__app_label="notices"))
+
+
 def seed(unions: dict[str, Union]) -> list[str]:
+    _grant_staff()
     now = timezone.now()
     Notice.objects.filter(union__in=unions.values()).delete()
     Notice.objects.filter(union=None, title=SERVICE_TITLE).delete()

@@ -31,8 +31,13 @@ def dependent_client(dependent):
 
 @pytest.fixture
 def staff_client(client, staff):
-    staff.is_staff = True
-    staff.save()
+    """Union staff with every notices permission and the view of 加入者 (for autocomplete)."""
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+
+    staff.user_permissions.set(
+        Permission.objects.filter(Q(content_type__app_label="notices") | Q(codename="view_person"))
+    )
     client.force_login(staff)
     return client
 
