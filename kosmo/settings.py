@@ -100,6 +100,10 @@ if CACHE_URL:
             "KEY_PREFIX": "kosmo",
         }
     }
+    # Sessions are read from the cache (written through to the database): every signed-in
+    # page then reads its session without a query. Only with a cache all processes share:
+    # with per-process memory, a session signed out in one process would live on in another.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
