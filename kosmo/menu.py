@@ -1,10 +1,22 @@
-"""The service menu: the union's contracted services whose pages exist."""
+"""The service menu: the union's contracted services whose pages exist.
+
+It is the same on every page of a union but for the current entry, so each process keeps the
+entries and the rendered menu per union contract, current entry and language instead of
+building them on every page.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from kosmo.features import FEATURES, Feature
 from kosmo.models import Union
@@ -32,16 +44,43 @@ def menu_entries(union: Union | None) -> list[MenuEntry]:
     """Contracted features in manual order; a feature whose app has no page yet is left out."""
     if union is None:
         return []
+    return list(_entries(union.enabled_feature_keys, get_urlconf(), get_script_prefix()))
+
+
+@lru_cache(maxsize=64)
+def _entries(enabled: frozenset[str], urlconf, prefix: str) -> tuple[MenuEntry, ...]:
     entries = []
     for feature in FEATURES:
-        if not union.has_feature(feature.key):
+        if feature.key not in enabled:
             continue
         url = feature.url()
         if url is not None:
             entries.append(MenuEntry(feature, url))
-    return entries
+    return tuple(entries)
 
 
 def portal_menu(union: Union | None):
     # Built only when a template iterates it (not for JSON or file responses).
     return SimpleLazyObject(lambda: menu_entries(union))
+
+
+def rendered_menu(union: Union | None, path: str, *, member: bool) -> SafeString:
+    """components/service_menu.html for this union and page, rendered once per process."""
+    entries = tuple(menu_entries(union))
+    current = path if path == reverse("home") or any(e.url == path for e in entries) else ""
+    return _rendered(entries, current, member, get_language(), get_urlconf(), get_script_prefix())
+
+
+@lru_cache(maxsize=256)
+def _rendered(entries, current, member, language, urlconf, prefix) -> SafeString:
+    return render_to_string(
+        "components/service_menu.html",
+        {"service_menu": entries, "current": current, "has_account_menu": member},
+    )
+
+
+@receiver(setting_changed)
+def _forget(*, setting, **kwargs):
+    if setting in {"ROOT_URLCONF", "TEMPLATES", "LANGUAGE_CODE"}:
+        _entries.cache_clear()
+        _rendered.cache_clear()

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django import template
 
-from kosmo import dates, money
+from kosmo import dates, menu, money
 
 register = template.Library()
 
@@ -44,3 +44,12 @@ def has_feature(context, key):
     """``{% has_feature "medical" as on %}``: whether this union contracted the service."""
     union = context.get("union")
     return bool(union and union.has_feature(key))
+
+
+@register.simple_tag(takes_context=True)
+def service_menu(context):
+    """The left/≡ service menu of base.html (kosmo.menu.rendered_menu)."""
+    request = context["request"]
+    return menu.rendered_menu(
+        getattr(request, "union", None), request.path, member=context.get("member") is not None
+    )
