@@ -22,6 +22,9 @@ class UnionMiddleware:
             logout(request)
             return render(request, "kosmo/wrong_union.html", status=403)
         request.member = user.person if user.is_authenticated and user.person_id else None
+        if request.member is not None and request.member.household.union_id == request.union.pk:
+            # The union is already loaded: `member.household.union` costs no query.
+            request.member.household.union = request.union
         return self.get_response(request)
 
 

@@ -6,4 +6,5 @@ class MedicalConfig(AppConfig):
     verbose_name = "医療費情報"
 
     def ready(self) -> None:
-        from medical import documents  # noqa: F401 — registers the PDF renderer
+        # The PDF renderer registers itself; etax forgets a union's cached credential check.
+        from medical import documents, etax  # noqa: F401

@@ -31,6 +31,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 from django.core.cache import cache
 from django.db.models import Max, Min
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from lxml import etree
@@ -472,8 +474,22 @@ def signing_credential(union: Union) -> EtaxSigningCredential | None:
 
 
 def has_signing_credential(union: Union) -> bool:
-    """Whether XML can be signed, without loading the key."""
-    return EtaxSigningCredential.objects.filter(union=union).exists()
+    """Whether XML can be signed, without loading the key. Asked on every e-Tax page, so
+    kept in the cache (emptied when a credential is saved or deleted)."""
+    return cache.get_or_set(
+        _credential_cache_key(union.pk),
+        lambda: EtaxSigningCredential.objects.filter(union=union).exists(),
+        COVERAGE_CACHE_SECONDS,
+    )
+
+
+def _credential_cache_key(union_id: int) -> str:
+    return f"etax:has-credential:{union_id}"
+
+
+@receiver([post_save, post_delete], sender=EtaxSigningCredential)
+def _forget_credential(sender, instance, **kwargs):
+    cache.delete(_credential_cache_key(instance.union_id))
 
 
 DEMO_CERTIFICATE_YEARS = 5

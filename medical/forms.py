@@ -31,14 +31,20 @@ class MonthField(forms.CharField):
 class ClaimFilterForm(forms.Form):
     start = MonthField(label=_("診療年月(から)"), required=False)
     end = MonthField(label=_("診療年月(まで)"), required=False)
-    person = forms.ModelChoiceField(
-        label=_("受診者"), queryset=Person.objects.none(), required=False, empty_label=_("全員")
-    )
+    person = forms.TypedChoiceField(label=_("受診者"), coerce=int, required=False, empty_value=None)
 
     def __init__(self, *args, persons, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = persons
-        self.fields["person"].label_from_instance = lambda person: person.full_name
+        # The persons are read once, for the choices and for checking the answer.
+        self.persons = {person.pk: person for person in persons}
+        self.fields["person"].choices = [
+            ("", _("全員")),
+            *((pk, person.full_name) for pk, person in self.persons.items()),
+        ]
+
+    def clean_person(self) -> Person | None:
+        pk = self.cleaned_data["person"]
+        return None if pk is None else self.persons[pk]
 
     def clean(self):
         cleaned = super().clean()

@@ -7,7 +7,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Max, QuerySet, Sum
+from django.db.models import DateField, Max, QuerySet, Subquery, Sum
+from django.db.models.functions import Trunc
 
 from accounts.models import User
 from kosmo.dates import fiscal_year
@@ -78,6 +79,32 @@ def statement(queryset: QuerySet[Claim]) -> Statement:
 def latest_month(user: User) -> dt.date | None:
     """The newest 診療年月 the member has data for."""
     return claims(user).aggregate(latest=Max("service_month"))["latest"]
+
+
+def _newest_month(visible: QuerySet[Claim]) -> Subquery:
+    """The newest 診療年月 of `visible`, as a subquery (one probe of the household's index)."""
+    return Subquery(visible.order_by("-service_month").values("service_month")[:1])
+
+
+def latest_statement(user: User) -> Statement:
+    """MED-2: the newest 診療年月's lines, found and read in one query."""
+    visible = claims(user)
+    return statement(visible.filter(service_month=_newest_month(visible)))
+
+
+def latest_year_statement(
+    user: User, *, person_id: int | None = None
+) -> tuple[Statement, int | None]:
+    """MED-3 年間 by default: the calendar year of the newest 診療年月 the member may see (of
+    `person_id` only, if given), in one query; and that year (None without any claims)."""
+    visible = claims(user)
+    year_start = Trunc(_newest_month(visible), "year", output_field=DateField())
+    # Nothing is newer than the newest month: from its 1 January on is exactly its year.
+    result = statement(claims(user, person_id=person_id).filter(service_month__gte=year_start))
+    if result.rows:
+        return result, result.rows[0].service_month.year
+    latest = latest_month(user)  # none of this person's: the year still comes from everyone's
+    return result, latest.year if latest else None
 
 
 def month_statement(user: User, month: dt.date, *, person_id: int | None = None) -> Statement:

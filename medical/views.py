@@ -23,11 +23,12 @@ def _month(year: int, month: int) -> dt.date:
 
 
 def _filtered_period(
-    request: HttpRequest, latest: dt.date | None
+    request: HttpRequest, latest: dt.date | None, *, form: ClaimFilterForm | None = None
 ) -> tuple[ClaimFilterForm, dt.date, dt.date, int | None]:
     """「診療年月・受診者で絞り込む」: the form and the chosen months and person; by default
     the calendar year of the newest data, everyone the member may see."""
-    form = ClaimFilterForm(request.GET or None, persons=queries.visible_persons(request.user))
+    if form is None:
+        form = ClaimFilterForm(request.GET or None, persons=queries.visible_persons(request.user))
     year = (latest or timezone.localdate()).year
     start, end, person_id = dt.date(year, 1, 1), dt.date(year, 12, 1), None
     if form.is_bound and form.is_valid():
@@ -49,8 +50,8 @@ def index(request: HttpRequest) -> HttpResponse:
 @feature_required("medical")
 def latest(request: HttpRequest) -> HttpResponse:
     """MED-2 最新の自己負担額: the newest month's statement."""
-    month = queries.latest_month(request.user)
-    statement = queries.month_statement(request.user, month) if month else None
+    statement = queries.latest_statement(request.user)
+    month = statement.rows[0].service_month if statement.rows else None
     return render(request, "medical/month.html", {"month": month, "statement": statement})
 
 
@@ -67,8 +68,18 @@ def month(request: HttpRequest, year: int, month: int) -> HttpResponse:
 @feature_required("medical")
 def annual(request: HttpRequest) -> HttpResponse:
     """MED-3 年間: a calendar year, filterable by 診療年月 and 受診者."""
-    form, start, end, person_id = _filtered_period(request, queries.latest_month(request.user))
-    statement = queries.period_statement(request.user, start, end, person_id=person_id)
+    form = ClaimFilterForm(request.GET or None, persons=queries.visible_persons(request.user))
+    chosen = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    person_id = chosen["person"].pk if chosen.get("person") else None
+    if chosen.get("start") or chosen.get("end"):
+        form, start, end, person_id = _filtered_period(
+            request, queries.latest_month(request.user), form=form
+        )
+        statement = queries.period_statement(request.user, start, end, person_id=person_id)
+    else:  # the newest year: found with its claims in one query
+        statement, year = queries.latest_year_statement(request.user, person_id=person_id)
+        year = year or timezone.localdate().year
+        start, end = dt.date(year, 1, 1), dt.date(year, 12, 1)
     return render(
         request,
         "medical/annual.html",
