@@ -132,13 +132,35 @@ def ensure_database(url: str) -> bool:
         raise ServerError(f"cannot prepare database {name!r}: {exc}") from exc
 
 
+def cache_url() -> str | None:
+    """``BENCH_CACHE_URL`` (default: database 14 of the local Redis), emptied first so that no
+    earlier run's entries are read; None (a per-process memory cache, database sessions) when
+    that Redis does not answer or ``BENCH_CACHE_URL`` is empty."""
+    url = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/14")
+    if not url:
+        return None
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=2).flushdb()
+    except Exception as exc:  # noqa: BLE001 — any failure means: run without it
+        print(f"[bench] no Redis cache ({exc}); the cache is per process", file=sys.stderr)
+        return None
+    return url
+
+
 def django_env(url: str, work_dir: Path) -> dict[str, str]:
     """The environment for every Django process of the benchmark (manage.py and gunicorn).
 
-    Production-like: DEBUG off, a fresh random SECRET_KEY, no Redis (local-memory cache),
-    static and media files under ``work_dir`` so nothing is written into the source tree.
+    Production-like: DEBUG off, a fresh random SECRET_KEY, the cache (and so the sessions) on
+    Redis as in docker-compose.yml when the local Redis answers (``cache_url()``), tasks run
+    eagerly, static and media files under ``work_dir`` so nothing is written into the source
+    tree.
     """
     env = {k: v for k, v in os.environ.items() if k not in _DROPPED_VARIABLES}
+    cache = cache_url()
+    if cache:
+        env["CACHE_URL"] = cache
     env.update(
         DJANGO_SETTINGS_MODULE="kosmo.settings",
         DATABASE_URL=url,
