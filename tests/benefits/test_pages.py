@@ -115,6 +115,21 @@ def test_another_unions_member_is_refused(client, union, other_union_member, man
     assert client.get("/benefits/latest/").status_code == 403
 
 
+def test_another_unions_member_on_their_own_portal_sees_none_of_them(
+    client, other_union_member, manual_december
+):
+    other = other_union_member.union
+    other.domain = "localhost"
+    other.save()
+    client.force_login(other_union_member)
+
+    month = _html(client.get("/benefits/2024/12/", HTTP_HOST="localhost"))
+    latest = _html(client.get("/benefits/latest/", HTTP_HOST="localhost"))
+
+    assert "該当する給付金支給明細はありません。" in month
+    assert "給付金支給明細はまだありません。" in latest and "山田" not in latest
+
+
 def test_visitors_are_sent_to_the_login(client, manual_december):
     response = client.get("/benefits/latest/")
 
