@@ -21,8 +21,14 @@
       }
       function poll() {
         fetch(cell.dataset.statusUrl, {credentials: "same-origin", cache: "no-store"})
-          .then(function (response) { return response.json(); })
+          .then(function (response) {
+            // A job that is gone (expired, signed out) stops the polling; reload shows why.
+            return response.ok ? response.json() : {state: "gone"};
+          })
           .then(function (data) {
+            if (data.state === "gone") {
+              return;
+            }
             if (data.state === "ready" || data.state === "failed") {
               show(data.state);
             } else {
