@@ -93,6 +93,7 @@ class Item:
     reference: Mapping[str, str]
     in_reference: Mapping[str, dict]
     referral: Mapping[str, dict]
+    about: str = ""
 
     def for_sex(self, table: Mapping[str, Any], sex: str) -> Any:
         return table.get(sex, table.get(ANY_SEX))
@@ -151,6 +152,7 @@ class Rules:
                 reference=raw.get("reference", {}),
                 in_reference=raw.get("in_reference", {}),
                 referral=raw.get("referral", {}),
+                about=raw.get("about", ""),
             )
             self.items[item.key] = item
             for code in (item.code, *item.aliases):
@@ -186,6 +188,10 @@ class Rules:
                     table.clear()
                 table[sex] = value
         return cls(data)
+
+    def category_of(self, key: str) -> dict | None:
+        """The rich version's category (血圧, 血糖 …) an item is graded in, if any."""
+        return next((c for c in self.categories if key in c["items"]), None)
 
     # --- One value ---
 

@@ -11,7 +11,7 @@ from django.http import Http404
 
 from accounts.models import User
 from checkup.criteria import Evaluation, Facts, Item, Judged, Rules, evaluate, fiscal_year_age
-from checkup.models import Checkup, Column
+from checkup.models import Checkup, CheckupResult, Column
 from kosmo.models import Person
 
 TABLE_EXAMS = 5  # the table shows the five most recent checkups, newest first
@@ -188,3 +188,58 @@ def recommended_columns(union, assessment: Assessment | None, limit: int = 3) ->
     chosen = list(columns(union))
     chosen.sort(key=lambda column: (order.get(column.category, len(order)), column.order))
     return chosen[:limit]
+
+
+@dataclass(frozen=True)
+class Point:
+    exam_date: dt.date
+    text: str
+    judged: Judged | None
+    x: float = 0.0
+    y: float = 0.0
+
+
+@dataclass(frozen=True)
+class History:
+    """One item over every exam of a person (経年): the values newest first, and the chart's
+    points oldest first (SVG coordinates in a 600 × 200 box)."""
+
+    item: Item
+    reference: str
+    rows: list[Point]
+    points: list[Point]
+
+    @property
+    def polyline(self) -> str:
+        return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in self.points)
+
+
+CHART_WIDTH, CHART_HEIGHT, CHART_MARGIN = 600, 200, 24
+
+
+def item_history(person: Person, rules: Rules, item: Item) -> History:
+    """Every value of `item` for `person`, judged, with chart coordinates: one query."""
+    results = (
+        CheckupResult.objects.filter(checkup__person=person, item_code=item.code)
+        .select_related("checkup")
+        .order_by("-checkup__exam_date")
+    )
+    rows = [
+        Point(r.checkup.exam_date, r.value, rules.judge(item, person.sex, item.parse(r.value)))
+        for r in results
+    ]
+    points = []
+    numbers = [item.parse(row.text) for row in rows] if item.kind == "number" else []
+    if numbers and all(number is not None for number in numbers):
+        low, high = float(min(numbers)), float(max(numbers))
+        span = (high - low) or max(abs(high), 1.0)
+        low, high = low - span * 0.15, high + span * 0.15
+        inner_w = CHART_WIDTH - 2 * CHART_MARGIN
+        inner_h = CHART_HEIGHT - 2 * CHART_MARGIN
+        ordered = list(zip(reversed(rows), reversed(numbers), strict=True))
+        step = inner_w / (len(ordered) - 1) if len(ordered) > 1 else 0
+        for index, (row, number) in enumerate(ordered):
+            x = CHART_MARGIN + (step * index if step else inner_w / 2)
+            y = CHART_MARGIN + inner_h * (1 - (float(number) - low) / (high - low))
+            points.append(Point(row.exam_date, row.text, row.judged, x, y))
+    return History(item, item.reference_text(person.sex), rows, points)

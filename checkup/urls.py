@@ -6,6 +6,7 @@ app_name = "checkup"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("items/<slug:key>/", views.item, name="item"),
     path("table.pdf", views.table_pdf, name="table_pdf"),
     path("rich/", views.rich, name="rich"),
     path("rich/menu/", views.menu, name="menu"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
@@ -32,6 +32,22 @@ def index(request: HttpRequest) -> HttpResponse:
     rules = Rules.for_union(request.union)
     context["table"] = queries.results_table(context["person"], rules)
     return render(request, "checkup/index.html", context)
+
+
+@member_required
+@feature_required("checkup")
+def item(request: HttpRequest, key: str) -> HttpResponse:
+    """An item's detail from the table's link: 経年グラフ, 解説 and 将来の疾病リスク."""
+    rules = Rules.for_union(request.union)
+    found = rules.items.get(key)
+    if found is None or found.kind == "answer":
+        raise Http404("no such item")
+    context = _context(request)
+    context.update(
+        history=queries.item_history(context["person"], rules, found),
+        category=rules.category_of(key),
+    )
+    return render(request, "checkup/item.html", context)
 
 
 @require_POST

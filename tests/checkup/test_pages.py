@@ -35,9 +35,8 @@ def _html(response) -> str:
 
 def _row(html: str, name: str) -> str:
     """The <tr> of the table whose heading cell is `name`."""
-    match = re.search(
-        rf'<th scope="row" class="checkup-item">{re.escape(name)}</th>(.*?)</tr>', html
-    )
+    link = f'<a href="[^"]*">{re.escape(name)}</a>'
+    match = re.search(rf'<th scope="row" class="checkup-item">{link}</th>(.*?)</tr>', html)
     assert match, name
     return match.group(1)
 
@@ -127,6 +126,37 @@ def test_union_override_changes_the_reference_for_that_union_only(
     assert "checkup-cell--out" in _row(other_html, "収縮期血圧")
 
 
+def test_each_item_links_to_its_history_with_a_chart(member_client, insured):
+    for year, ldl in [(2019, "118"), (2020, "125"), (2021, "131"), (2022, "139"), (2023, "141")]:
+        checkup_with(insured.person, dt.date(year, 6, 14), ldl=ldl)
+    checkup_with(insured.person, dt.date(2024, 6, 14), ldl="152")
+    checkup_with(insured.person, dt.date(2025, 6, 14), ldl="160")
+
+    table = _html(member_client.get("/checkup/"))
+    html = _html(member_client.get("/checkup/items/ldl/"))
+
+    assert '<a href="/checkup/items/ldl/">LDLコレステロール</a>' in table
+    assert '<h1 class="page-title">LDLコレステロール</h1>' in html
+    assert "「悪玉」コレステロール" in html  # 解説
+    assert "将来の疾病リスク" in html and "動脈硬化を進め" in html
+    assert len(re.findall(r"<circle ", html)) == 7  # every exam, not only five
+    assert len(re.findall(r"checkup-chart__point--out", html)) == 6  # all but 118
+    dates = re.findall(r'<tr><th scope="row">(\d{4})/06/14</th>', html)
+    assert dates == ["2025", "2024", "2023", "2022", "2021", "2020", "2019"]
+    assert '160<span class="checkup-flag"' in html
+
+
+def test_item_pages_refuse_unknown_items_and_strangers(
+    member_client, insured, other_household_member
+):
+    checkup_with(other_household_member.person)
+
+    assert member_client.get("/checkup/items/nothing/").status_code == 404
+    assert member_client.get("/checkup/items/med_bp/").status_code == 404  # questionnaire
+    url = f"/checkup/items/sbp/?person={other_household_member.person.pk}"
+    assert member_client.get(url).status_code == 404
+
+
 # --- Scoping -----------------------------------------------------------------------------------
 
 
@@ -173,29 +203,39 @@ def test_signed_out_visitor_is_sent_to_login(client, union):
 # --- Query counts ---------------------------------------------------------------------------
 
 
-def _queries(client, url) -> int:
+def _queries(client, url) -> tuple[int, int]:
+    """(every query, this page's own queries: persons, criteria, checkups, columns)."""
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
-    return len(queries)
+    own = [q for q in queries if 'FROM "checkup_' in q["sql"] or 'FROM "kosmo_person"' in q["sql"]]
+    return len(queries), len(own)
 
 
-@pytest.mark.parametrize("url", ["/checkup/", "/checkup/rich/", "/checkup/rich/referral/"])
+# persons + the union's criteria + checkups + their results (+ columns on the rich page)
+OWN_QUERIES = {
+    "/checkup/": 4,
+    "/checkup/rich/": 5,
+    "/checkup/rich/referral/": 4,
+    "/checkup/items/ldl/": 3,  # persons + criteria + the item's results with their dates
+}
+
+
+@pytest.mark.parametrize("url", list(OWN_QUERIES))
 def test_pages_cost_the_same_queries_for_one_or_many_exams(
-    member_client, insured, rich, child, url, django_assert_num_queries
+    member_client, insured, rich, child, url
 ):
     checkup_with(insured.person, dt.date(2025, 6, 14), sbp="150")
     ColumnFactory(union=rich)
     member_client.get(url)  # warm the per-process union cache
-    one = _queries(member_client, url)
+    total, own = _queries(member_client, url)
     for year in range(2015, 2025):
         checkup_with(insured.person, dt.date(year, 6, 14), ldl="150")
         checkup_with(child, dt.date(year, 6, 14))
     for _ in range(5):
         ColumnFactory(union=rich, category="lipid")
 
-    with django_assert_num_queries(one):
-        member_client.get(url)
-    assert one <= 12
+    assert _queries(member_client, url) == (total, own)
+    assert own == OWN_QUERIES[url]
 
 
 # --- CHK-2 rich ----------------------------------------------------------------------------------

@@ -75,6 +75,12 @@ def test_member_reads_the_standard_table_on_a_desktop(page, demo_portal):
     assert years == sorted(years, reverse=True)
     _expect_red_cells(page)
 
+    page.get_by_role("link", name="LDLコレステロール").click()
+    expect(page.get_by_role("heading", name="経年グラフ（山田 太郎）")).to_be_visible()
+    expect(page.locator("svg circle")).to_have_count(5)
+    expect(page.get_by_role("heading", name="将来の疾病リスク")).to_be_visible()
+    page.get_by_role("link", name="健診結果一覧表へ戻る").click()
+
     page.get_by_label("受診者").select_option(label="山田 花子")
     page.get_by_role("button", name="表示する").click()
     expect(page.get_by_role("heading", name="健診結果一覧表（山田 花子）")).to_be_visible()
