@@ -41,7 +41,18 @@ class FaqInline(admin.StackedInline):
     extra = 0
 
 
-class QuestionInline(admin.TabularInline):
+class SameSurveyQuestionsMixin:
+    """A follow-up's parent and a rule's question are chosen among this survey's questions
+    only (never another union's)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in {"parent", "question"}:
+            object_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = Question.objects.filter(survey_id=object_id or 0)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class QuestionInline(SameSurveyQuestionsMixin, admin.TabularInline):
     model = Question
     extra = 0
     fields = [
@@ -57,7 +68,7 @@ class QuestionInline(admin.TabularInline):
     ]
 
 
-class DocumentRuleInline(admin.TabularInline):
+class DocumentRuleInline(SameSurveyQuestionsMixin, admin.TabularInline):
     model = DocumentRule
     extra = 0
     fields = ["order", "document", "description", "question", "operator", "value", "relationships"]
@@ -101,13 +112,6 @@ class DependentSurveyAdmin(UnionScopedAdmin):
         if db_field.name == "union" and _staff_union_id(request) is not None:
             kwargs["queryset"] = Union.objects.filter(pk=_staff_union_id(request))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name in {"parent", "question"}:
-            object_id = request.resolver_match.kwargs.get("object_id")
-            field.queryset = Question.objects.filter(survey_id=object_id or 0)
-        return field
 
     @admin.action(description=_("選定ルールで調査対象者を追加する"))
     def select_by_rules(self, request, queryset):

@@ -148,3 +148,20 @@ def test_staff_can_add_a_target_by_hand(staff_client, union, child, survey):
 
     assert response.status_code == 302
     assert SurveyTarget.objects.get(person=child).selected_by == SurveyTarget.Selection.STAFF
+
+
+def test_the_campaign_page_offers_only_its_own_questions(staff_client, survey, other_union_member):
+    from tests.dependents.conftest import make_survey
+
+    foreign = make_survey(other_union_member.person.household.union)
+    foreign.questions.filter(code="is_student").update(text="よその組合の設問")
+
+    page = staff_client.get(f"/admin/dependents/dependentsurvey/{survey.pk}/change/")
+
+    assert page.status_code == 200
+    assert "学生ですか？" in page.content.decode()
+    assert "よその組合の設問" not in page.content.decode()
+    assert (
+        staff_client.get(f"/admin/dependents/dependentsurvey/{foreign.pk}/change/").status_code
+        == 302
+    )
