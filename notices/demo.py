@@ -7,8 +7,8 @@ import datetime as dt
 from django.utils import timezone
 
 from kosmo.models import Person, Union
-from notices import unread
-from notices.models import Message, Notice
+from notices import help_content, unread
+from notices.models import FaqCategory, FaqQuestion, GuideSection, Message, Notice
 
 SERVICE_TITLE = "【メンテナンス】システムメンテナンスのお知らせ"
 WELCOME = "健康保険組合からのご案内"
@@ -28,6 +28,8 @@ def _grant_staff() -> None:
 
 def seed(unions: dict[str, Union]) -> list[str]:
     _grant_staff()
+    # the data migration loads them; a flushed database (browser tests) gets them back here
+    help_content.load(GuideSection, FaqCategory, FaqQuestion)
     now = timezone.now()
     Notice.objects.filter(union__in=unions.values()).delete()
     Notice.objects.filter(union=None, title=SERVICE_TITLE).delete()

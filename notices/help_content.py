@@ -140,3 +140,20 @@ LOGIN_FAQ = [
         "追加登録」を参照し、設定してください。)",
     ),
 ]
+
+
+def load(guide_model, category_model, question_model) -> None:
+    """Create the global entries that are missing (models passed in, so the data migration
+    can use its historical ones); existing entries, perhaps edited by staff, are kept."""
+    for order, (key, title, body) in enumerate(GUIDE, start=1):
+        guide_model.objects.get_or_create(
+            union=None, key=key, defaults={"title": title, "body": body, "order": order}
+        )
+    category, created = category_model.objects.get_or_create(
+        union=None, key=LOGIN_FAQ_KEY, defaults={"title": LOGIN_FAQ_TITLE, "order": 1}
+    )
+    if created:
+        question_model.objects.bulk_create(
+            question_model(category=category, question=question, answer=answer, order=order)
+            for order, (question, answer) in enumerate(LOGIN_FAQ, start=1)
+        )
