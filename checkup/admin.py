@@ -8,7 +8,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from checkup import criteria
-from checkup.models import Checkup, CheckupImport, CheckupResult, Column, CriteriaOverride
+from checkup.models import (
+    Checkup,
+    CheckupImport,
+    CheckupResult,
+    Column,
+    CriteriaOverride,
+    StaffView,
+)
 from kosmo.admin import UnionScopedAdmin
 
 
@@ -46,6 +53,26 @@ class CheckupAdmin(ReadOnlyMixin, UnionScopedAdmin):
     fields = ["person", "exam_date", "institution", "batch"]
     readonly_fields = fields
     inlines = [CheckupResultInline]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        checkup = self.get_object(request, object_id) if response.status_code == 200 else None
+        if checkup is not None and request.method == "GET":
+            StaffView.objects.create(
+                union_id=checkup.person.household.union_id,
+                staff=request.user,
+                checkup=checkup,
+                person=checkup.person,
+            )
+        return response
+
+
+@admin.register(StaffView)
+class StaffViewAdmin(ReadOnlyMixin, UnionScopedAdmin):
+    list_display = ["viewed_at", "staff", "person", "checkup"]
+    list_select_related = ["staff", "person", "checkup"]
+    fields = list_display
+    readonly_fields = fields
 
 
 @admin.register(CheckupImport)

@@ -273,6 +273,7 @@ class CategoryGrade:
     label: str
     grade: str | None
     risk: str
+    items: list[str] = field(default_factory=list)  # the category's items in this checkup
 
 
 @dataclass
@@ -308,6 +309,7 @@ def evaluate(rules: Rules, facts: Facts) -> Evaluation:
             category["label"],
             worst(judged[key].grade for key in category["items"] if key in judged),
             category.get("risk", ""),
+            [key for key in category["items"] if key in judged],
         )
         for category in rules.categories
     ]

@@ -5,13 +5,14 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 
-from checkup.models import Column, CriteriaOverride
+from checkup.models import Column, CriteriaOverride, StaffView
 from tests import factories
 from tests.checkup.factories import ColumnFactory, checkup_with
 
 PERMISSIONS = [
     "view_checkup",
     "view_checkupresult",
+    "view_staffview",
     "view_checkupimport",
     "view_criteriaoverride",
     "add_criteriaoverride",
@@ -46,6 +47,23 @@ def test_staff_read_their_unions_checkups_without_changing_them(
     assert 'name="_save"' not in page  # view only
     assert staff_client.get(f"/admin/checkup/checkup/{other.pk}/change/").status_code == 302
     assert staff_client.get("/admin/checkup/checkup/add/").status_code == 403
+
+
+def test_every_staff_view_of_a_checkup_is_recorded(staff_client, staff, insured):
+    checkup = checkup_with(insured.person)
+
+    staff_client.get(f"/admin/checkup/checkup/{checkup.pk}/change/")
+    staff_client.get("/admin/checkup/checkup/")  # the list shows no values: not recorded
+
+    [view] = StaffView.objects.all()
+    assert (view.staff, view.person, view.checkup, view.union) == (
+        staff,
+        insured.person,
+        checkup,
+        insured.person.household.union,
+    )
+    listing = staff_client.get("/admin/checkup/staffview/").content.decode()
+    assert "山田 太郎" in listing
 
 
 def test_staff_add_their_unions_criteria(staff_client, union):

@@ -262,6 +262,8 @@ def test_rich_page_grades_the_latest_checkup(member_client, insured, rich):
     assert "<dt>保健指導レベル</dt><dd>積極的支援</dd>" in html
     assert "リスク解説" in html and "脳卒中や心筋梗塞" in html
     assert "健診結果を詳しく見る" in html and "健診数値改善メニューを見る" in html
+    assert "受診勧奨判定値に該当する項目があります。" in html
+    assert '<a class="checkup-category checkup-grade--c" href="/checkup/items/sbp/">' in html
 
 
 def test_rich_page_with_normal_values_is_grade_a(member_client, insured, rich):
@@ -317,6 +319,7 @@ def test_rich_page_without_the_standard_table_hides_its_link(member_client, insu
     html = _html(member_client.get("/checkup/rich/"))
 
     assert "健診結果を詳しく見る" not in html
+    assert "/checkup/items/" not in html
     assert member_client.get("/checkup/").status_code == 404
 
 
