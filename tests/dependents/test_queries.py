@@ -59,7 +59,9 @@ def test_pages_use_the_same_queries_with_more_dependents_and_files(
     assert max(before.values()) <= 16
 
 
-def test_the_survey_top_in_a_fixed_number_of_queries(submitted, django_assert_num_queries):
+def test_the_survey_top_in_a_fixed_number_of_queries(submitted, django_assert_max_num_queries):
     submitted.get("/dependents/")
-    with django_assert_num_queries(10):
+    # user (with person, household), survey, response, questions, rules, targets and their
+    # answers, uploads and additional documents: 9; one more when the session is saved.
+    with django_assert_max_num_queries(10):
         submitted.get("/dependents/")
