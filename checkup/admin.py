@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from checkup import criteria
+from checkup import criteria, queries
 from checkup.models import (
     Checkup,
     CheckupImport,
@@ -99,6 +99,39 @@ class CriteriaOverrideAdmin(UnionOwnedAdmin):
     list_display = ["item_key", "sex", "reference", "note"]
     list_filter = ["item_key"]
     readonly_fields = ["shipped"]
+
+    def changelist_view(self, request, extra_context=None):
+        """Below the union's overrides, the shipped table they override (read-only)."""
+        rules = criteria.Rules.with_overrides([])
+        sexes = {"*": "男女共通", "1": "男", "2": "女"}
+        rows = []
+        for item in rules.items.values():
+            if item.kind == "answer":
+                continue
+            for sex in sorted({*item.grades, *item.reference, *item.referral} or {"*"}):
+                bands = item.grades.get(sex)
+                rows.append(
+                    {
+                        "name": item.name,
+                        "code": item.code,
+                        "unit": item.unit,
+                        "sex": sexes[sex],
+                        "reference": item.reference.get(sex, ""),
+                        "grades": " → ".join(
+                            f"{band['grade']} {queries.describe(band) or '(その他)'}"
+                            for band in bands
+                        )
+                        if bands
+                        else "",
+                        "referral": queries.describe(item.referral.get(sex)),
+                    }
+                )
+        extra_context = {
+            **(extra_context or {}),
+            "shipped_items": rows,
+            "rules_version": rules.version,
+        }
+        return super().changelist_view(request, extra_context)
 
     @admin.display(description=_("標準の基準 (組合設定がないときに使われる値)"))
     def shipped(self, override):

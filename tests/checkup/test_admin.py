@@ -85,6 +85,15 @@ def test_staff_add_their_unions_criteria(staff_client, union):
     assert override.union == union and override.referral == {"ge": 150}
 
 
+def test_staff_see_the_shipped_criteria_below_their_own(staff_client):
+    html = staff_client.get("/admin/checkup/criteriaoverride/").content.decode()
+
+    assert "標準の検査項目と基準 (2024-r6)" in html
+    assert "<td>収縮期血圧</td><td>9A755000000000001</td><td>mmHg</td><td>男女共通</td>" in html
+    assert "A 130未満 → B 140未満 → C 160未満 → D (その他)" in html
+    assert "<td>血清クレアチニン</td><td>3C015000002327101</td><td>mg/dL</td><td>女</td>" in html
+
+
 def test_criteria_with_a_bad_band_are_refused_with_a_message(union):
     override = CriteriaOverride(union=union, item_key="sbp", grades=[{"grade": "E", "lt": 1}])
 
