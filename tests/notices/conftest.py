@@ -43,3 +43,19 @@ def staff_client(client, staff):
 
 
 __all__ = ["factories"]
+
+
+@pytest.fixture
+def count_queries():
+    """Runs a request and returns (all queries, queries of this app's tables): the session and
+    account queries before them differ between database backends."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def run(call):
+        with CaptureQueriesContext(connection) as context:
+            call()
+        sqls = [q["sql"] for q in context.captured_queries]
+        return len(sqls), len([sql for sql in sqls if "notices_" in sql])
+
+    return run
