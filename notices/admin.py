@@ -186,6 +186,12 @@ class BroadcastAdmin(OwnUnionAdmin):
             ]
         return self.readonly_fields
 
+    def has_delete_permission(self, request, obj=None):
+        # members keep what they received
+        if obj is not None and obj.sent_at is not None:
+            return False
+        return super().has_delete_permission(request, obj)
+
     @admin.display(description=_("送信対象"))
     def segment(self, obj) -> str:
         parts = [obj.get_role_display()]

@@ -200,7 +200,8 @@ class Message(models.Model):
     broadcast = models.ForeignKey(
         Broadcast,
         verbose_name=_("一斉送信"),
-        on_delete=models.CASCADE,
+        # deleting a sent broadcast must not empty members' inboxes
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="messages",

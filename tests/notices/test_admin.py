@@ -99,6 +99,10 @@ def test_staff_send_a_broadcast_to_a_segment_once(
     assert [m.to for m in mail.outbox] == [[insured.email]]
     page = staff_client.get(f"{BROADCASTS}{broadcast.pk}/change/").content.decode()
     assert "被保険者のみ" in page
+    assert (
+        staff_client.post(f"{BROADCASTS}{broadcast.pk}/delete/", {"post": "yes"}).status_code == 403
+    )
+    assert Message.objects.count() == 1
 
 
 def test_staff_notices_belong_to_their_union(staff_client, union, other_union_member):
