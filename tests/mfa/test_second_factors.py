@@ -105,6 +105,8 @@ def test_an_accepted_code_cannot_be_used_again(client, totp_member):
 def test_clock_drift_of_one_step_is_tolerated(client, totp_member, offset, accepted):
     _, device, app = totp_member
     _password(client)
+    if time.time() % 30 > 20:  # not at the end of a step, which the server may see pass
+        time.sleep(30 - time.time() % 30 + 0.1)
 
     response = client.post(
         "/mfa/authenticate/",
