@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from notices import services
-from notices.unread import unread_counts
+from notices.unread import UnreadCounts, unread_counts
 from tests.notices.factories import NoticeFactory
 
 
@@ -58,13 +58,22 @@ def test_counts_follow_reading_and_publishing(portal_client, union, insured):
     assert 'class="badge"' not in header
 
 
-def test_a_scheduled_notice_counts_once_its_window_opens(union, insured):
-    opens = timezone.now() + dt.timedelta(seconds=30)
-    NoticeFactory(union=union, publish_from=opens)
-    assert unread_counts(insured.person.pk, union.pk).news == 0
-    # the cached count expires when the window opens, without any version change
-    key = next(k for k in cache._cache if "notices:unread" in k)  # locmem internals
-    assert cache._expire_info[key] <= opens.timestamp() + 2
+def test_cached_counts_expire_when_a_publish_window_opens_or_closes(union, insured):
+    """A window boundary changes no version, so the cold query caps the cache lifetime."""
+    from notices.unread import MAX_TTL, _query
+
+    now = timezone.now()
+    person, union_id = insured.person.pk, union.pk
+    assert _query(person, union_id, now)[1] == MAX_TTL
+    NoticeFactory(union=union, publish_from=now + dt.timedelta(seconds=90))
+    assert _query(person, union_id, now) == (UnreadCounts(0, 0), 91)
+    NoticeFactory(
+        union=None,
+        publish_from=now - dt.timedelta(days=1),
+        publish_until=now + dt.timedelta(seconds=30),
+    )
+    assert _query(person, union_id, now) == (UnreadCounts(1, 0), 31)
+    assert _query(person, union_id, now + dt.timedelta(seconds=95)) == (UnreadCounts(1, 0), MAX_TTL)
 
 
 def test_counts_over_99_read_99_plus(portal_client, union, insured):
