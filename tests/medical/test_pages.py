@@ -258,3 +258,13 @@ def test_dependent_sees_no_household_prescriptions(client, dependent, manual_pre
     )
 
     assert "ロキソニン錠60mg" not in html
+
+
+def test_the_hub_links_to_the_latest_benefit_payments_when_contracted(member_client, union):
+    # manual §4-2 (1)-2: 「最新の給付金支給総額」 is reached from 医療費情報
+    assert "/benefits/latest/" in member_client.get("/medical/").content.decode()
+
+    union.set_enabled_features(union.enabled_feature_keys - {"benefits"})
+    union.save()
+
+    assert "/benefits/latest/" not in member_client.get("/medical/").content.decode()
