@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django import template
 
-from kosmo import dates, menu, money
+from kosmo import dates, fragments, menu, money
 
 register = template.Library()
 
@@ -53,3 +53,10 @@ def service_menu(context):
     return menu.rendered_menu(
         getattr(request, "union", None), request.path, member=context.get("member") is not None
     )
+
+
+@register.simple_tag(takes_context=True)
+def static_fragment(context, template_name):
+    """``{% static_fragment "components/footer.html" %}``: a fragment that depends only on the
+    union, URLs and translations, rendered once per process (kosmo.fragments)."""
+    return fragments.render_static(template_name, context.get("union"))

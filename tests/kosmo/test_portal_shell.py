@@ -123,3 +123,20 @@ def test_custom_error_pages_are_in_japanese(client, union):
 
     assert response.status_code == 404
     assert "ページが見つかりません" in response.content.decode()
+
+
+def test_the_footer_and_menu_follow_a_change_of_the_union(member_client, union):
+    # Both are rendered once per process; saving the union must show the new ones at once.
+    from kosmo import tenancy
+
+    page = member_client.get("/").content.decode()
+    assert union.contact_phone not in ("", None) and union.contact_phone in page
+
+    union.contact_phone = "099-999-0000"
+    union.set_enabled_features(union.enabled_feature_keys - {"medical"})
+    union.save()
+    tenancy.forget_unions()
+
+    page = member_client.get("/").content.decode()
+    assert "099-999-0000" in page
+    assert 'data-feature="medical"' not in page
