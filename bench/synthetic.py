@@ -895,6 +895,18 @@ def create_sessions(*, members: int, seed: int, usernames: list[str]) -> dict:
     member_sessions = [session_for(user) for user in accounts]
     named_sessions = {name: session_for(user) for name, user in named.items()}
     Session.objects.bulk_create([*member_sessions, *named_sessions.values()])
+    if settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db":
+        # As after a real login, the sessions are in the cache too (cached_db writes through).
+        from django.contrib.sessions.backends.cached_db import KEY_PREFIX
+        from django.core.cache import caches
+
+        caches[settings.SESSION_CACHE_ALIAS].set_many(
+            {
+                KEY_PREFIX + session.session_key: store.decode(session.session_data)
+                for session in [*member_sessions, *named_sessions.values()]
+            },
+            timeout=settings.SESSION_COOKIE_AGE,
+        )
     return {
         "members": [session.session_key for session in member_sessions],
         "named": {name: session.session_key for name, session in named_sessions.items()},
