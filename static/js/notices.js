@@ -45,6 +45,7 @@
         var candidate = new Image();
         candidate.onload = function () {
           image = candidate;
+          frame.closest("[data-cropper]").classList.add("is-active");
           frame.hidden = false;
           confirm.hidden = false;
           draw();
