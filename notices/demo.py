@@ -11,6 +11,9 @@ from notices import help_content, unread
 from notices.models import FaqCategory, FaqQuestion, GuideSection, Message, Notice
 
 SERVICE_TITLE = "【メンテナンス】システムメンテナンスのお知らせ"
+CHECKUP_TITLE = "特定健診・特定保健指導のご案内"
+HOLIDAY_TITLE = "年末年始の窓口休業について"
+UNION_TITLES = [CHECKUP_TITLE, HOLIDAY_TITLE]
 WELCOME = "健康保険組合からのご案内"
 ASKING = "被扶養者の状況についてのご確認"
 
@@ -31,7 +34,7 @@ def seed(unions: dict[str, Union]) -> list[str]:
     # the data migration loads them; a flushed database (browser tests) gets them back here
     help_content.load(GuideSection, FaqCategory, FaqQuestion)
     now = timezone.now()
-    Notice.objects.filter(union__in=unions.values()).delete()
+    Notice.objects.filter(union__in=unions.values(), title__in=UNION_TITLES).delete()
     Notice.objects.filter(union=None, title=SERVICE_TITLE).delete()
     quiet = {"send_email": False, "emailed_at": now}  # demo notices mail nobody
     Notice.objects.create(
@@ -46,7 +49,7 @@ def seed(unions: dict[str, Union]) -> list[str]:
     for union in unions.values():
         Notice.objects.create(
             union=union,
-            title="特定健診・特定保健指導のご案内",
+            title=CHECKUP_TITLE,
             body=f"{union.name}より、今年度の特定健診のご案内です。\n"
             "40歳以上の加入者の方は、年度内に受診してください。",
             publish_from=now - dt.timedelta(days=10),
@@ -54,7 +57,7 @@ def seed(unions: dict[str, Union]) -> list[str]:
         )
         Notice.objects.create(
             union=union,
-            title="年末年始の窓口休業について",
+            title=HOLIDAY_TITLE,
             body="12月29日から1月3日まで、窓口業務を休業いたします。",
             publish_from=now - dt.timedelta(hours=3),
             **quiet,
