@@ -124,6 +124,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Asia/Tokyo"
 CELERY_BEAT_SCHEDULE: dict = {
     "purge-expired-documents": {"task": "kosmo.tasks.purge_expired_documents", "schedule": 3600},
+    # News e-mails of notices whose publish window opened since (a safety net: publishing
+    # queues them too).
+    "notices-due-emails": {"task": "notices.tasks.queue_due_notice_emails", "schedule": 600},
 }
 
 # --- Authentication ---------------------------------------------------------------------------
