@@ -2,36 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from benefits.models import BenefitType
+from kosmo.forms import MonthField, MonthRangeForm
 from kosmo.models import Person
 
-
-class MonthField(forms.CharField):
-    """``2025-01`` (the month input) or ``2025/01``, as the first day of that month."""
-
-    widget = forms.TextInput(attrs={"type": "month", "placeholder": "2025-01"})
-    default_error_messages = {"invalid": _("支給年月は「2025-01」の形式で入力してください。")}
-
-    def to_python(self, value):
-        text = (super().to_python(value) or "").strip().replace("/", "-")
-        if not text:
-            return None
-        try:
-            year, month = (int(part) for part in text.split("-"))
-            return dt.date(year, month, 1)
-        except ValueError:
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+INVALID_MONTH = {"invalid": _("支給年月は「2025-01」の形式で入力してください。")}
 
 
-class PaymentFilterForm(forms.Form):
-    start = MonthField(label=_("支給年月(から)"), required=False)
-    end = MonthField(label=_("支給年月(まで)"), required=False)
+class PaymentFilterForm(MonthRangeForm):
+    start = MonthField(label=_("支給年月(から)"), required=False, error_messages=INVALID_MONTH)
+    end = MonthField(label=_("支給年月(まで)"), required=False, error_messages=INVALID_MONTH)
     person = forms.ModelChoiceField(
         label=_("対象者"), queryset=Person.objects.none(), required=False, empty_label=_("全員")
     )
@@ -47,13 +30,6 @@ class PaymentFilterForm(forms.Form):
         self.fields["person"].queryset = persons
         self.fields["person"].label_from_instance = lambda person: person.full_name
         self.fields["benefit_type"].queryset = benefit_types
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and start > end:
-            self.add_error("end", _("「まで」は「から」以降の年月を指定してください。"))
-        return cleaned
 
     def chosen(self) -> dict:
         """person_id and benefit_type_id for the queries (None: everyone, every type)."""

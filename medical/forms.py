@@ -2,35 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kosmo.forms import MonthField, MonthRangeForm
 from kosmo.models import Person
 
-
-class MonthField(forms.CharField):
-    """``2025-01`` (the month input) or ``2025/01``, as the first day of that month."""
-
-    widget = forms.TextInput(attrs={"type": "month", "placeholder": "2025-01"})
-    default_error_messages = {"invalid": _("診療年月は「2025-01」の形式で入力してください。")}
-
-    def to_python(self, value):
-        text = (super().to_python(value) or "").strip().replace("/", "-")
-        if not text:
-            return None
-        try:
-            year, month = (int(part) for part in text.split("-"))
-            return dt.date(year, month, 1)
-        except ValueError:
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+INVALID_MONTH = {"invalid": _("診療年月は「2025-01」の形式で入力してください。")}
 
 
-class ClaimFilterForm(forms.Form):
-    start = MonthField(label=_("診療年月(から)"), required=False)
-    end = MonthField(label=_("診療年月(まで)"), required=False)
+class ClaimFilterForm(MonthRangeForm):
+    start = MonthField(label=_("診療年月(から)"), required=False, error_messages=INVALID_MONTH)
+    end = MonthField(label=_("診療年月(まで)"), required=False, error_messages=INVALID_MONTH)
     person = forms.TypedChoiceField(label=_("受診者"), coerce=int, required=False, empty_value=None)
 
     def __init__(self, *args, persons, **kwargs):
@@ -45,10 +28,3 @@ class ClaimFilterForm(forms.Form):
     def clean_person(self) -> Person | None:
         pk = self.cleaned_data["person"]
         return None if pk is None else self.persons[pk]
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and start > end:
-            self.add_error("end", _("「まで」は「から」以降の年月を指定してください。"))
-        return cleaned

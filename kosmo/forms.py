@@ -1,0 +1,40 @@
+"""Form pieces the member pages share: a month field and a 「から」–「まで」 period of months."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+
+class MonthField(forms.CharField):
+    """``2025-01`` (the month input) or ``2025/01``, as the first day of that month.
+
+    Each page names its month in the message (「支給年月は…」, 「診療年月は…」): pass it as
+    ``error_messages={"invalid": …}``.
+    """
+
+    widget = forms.TextInput(attrs={"type": "month", "placeholder": "2025-01"})
+
+    def to_python(self, value) -> dt.date | None:
+        text = (super().to_python(value) or "").strip().replace("/", "-")
+        if not text:
+            return None
+        try:
+            year, month = (int(part) for part in text.split("-"))
+            return dt.date(year, month, 1)
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class MonthRangeForm(forms.Form):
+    """A filter with ``start`` and ``end`` month fields: 「まで」 may not come before 「から」."""
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            self.add_error("end", _("「まで」は「から」以降の年月を指定してください。"))
+        return cleaned
