@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from kosmo.models import Household, Person, Union
+from kosmo.scoping import HouseholdScopedQuerySet
 
 
 class BenefitType(models.Model):
@@ -42,17 +43,6 @@ class BenefitType(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class BenefitPaymentQuerySet(models.QuerySet):
-    def visible_to(self, user) -> BenefitPaymentQuerySet:
-        """Payments of the persons this account may see (the household for the insured)."""
-        person = getattr(user, "person", None)
-        if person is None:
-            return self.none()
-        if person.is_insured:
-            return self.filter(household_id=person.household_id)
-        return self.filter(person_id=person.pk)
 
 
 class BenefitPayment(models.Model):
@@ -93,7 +83,7 @@ class BenefitPayment(models.Model):
         db_index=False,
     )
 
-    objects = BenefitPaymentQuerySet.as_manager()
+    objects = HouseholdScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("給付金支給明細")

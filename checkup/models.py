@@ -11,17 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from checkup import criteria
 from kosmo.models import Household, Person, Union
-
-
-class CheckupQuerySet(models.QuerySet):
-    def visible_to(self, user) -> CheckupQuerySet:
-        """Checkups of the persons this account may see (the household for the insured)."""
-        person = getattr(user, "person", None)
-        if person is None:
-            return self.none()
-        if person.is_insured:
-            return self.filter(household_id=person.household_id)
-        return self.filter(person_id=person.pk)
+from kosmo.scoping import HouseholdScopedQuerySet
 
 
 class CheckupImport(models.Model):
@@ -62,7 +52,7 @@ class Checkup(models.Model):
         CheckupImport, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    objects = CheckupQuerySet.as_manager()
+    objects = HouseholdScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("健診結果")

@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from kosmo.models import Household, Person, Union
+from kosmo.scoping import HouseholdScopedQuerySet
 
 
 class CareType(models.TextChoices):
@@ -17,19 +18,6 @@ class CareType(models.TextChoices):
     DENTAL = "dental", _("歯科")
     PHARMACY = "pharmacy", _("調剤")
     HOME_NURSING = "home_nursing", _("訪問看護")
-
-
-class MonthlyLineQuerySet(models.QuerySet):
-    """For claims and prescription lines alike: rows carry both household and person."""
-
-    def visible_to(self, user) -> MonthlyLineQuerySet:
-        """Rows of the persons this account may see (whole household for the insured)."""
-        person = getattr(user, "person", None)
-        if person is None:
-            return self.none()
-        if person.is_insured:
-            return self.filter(household_id=person.household_id)
-        return self.filter(person_id=person.pk)
 
 
 class MonthlyLine(models.Model):
@@ -65,7 +53,7 @@ class MonthlyLine(models.Model):
         db_index=False,
     )
 
-    objects = MonthlyLineQuerySet.as_manager()
+    objects = HouseholdScopedQuerySet.as_manager()
 
     class Meta:
         abstract = True
