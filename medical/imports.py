@@ -17,35 +17,32 @@ is held in Python except the rejected rows. Drugs are upserted by code.
 
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime as dt
-import hashlib
-import io
-import os
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from django.db import connection, transaction
-from django.utils import timezone
 
-from kosmo.models import Person, Union
-from medical.models import CareType, Claim, Drug, ImportBatch, PrescriptionLine
-
-Source = str | os.PathLike | IO[bytes]
-
-# --- Messages (docs/imports.md lists them; tests assert them verbatim) --------------------------
-
-ENCODING_REFUSED = (
-    "文字コードを判別できません。UTF-8 または Shift_JIS (CP932) で保存した CSV ファイルを"
-    "指定してください。"
+from kosmo.imports import (
+    ImportResult,
+    Records,
+    Rejection,
+    Source,
+    detect_encoding,
+    finish,
+    last_import_was,
+    name_of,
+    one_import_at_a_time,
+    open_source,
+    person_lookup,
+    width_error,
 )
-NO_HEADER = "ヘッダー行がありません。1行目に列名を入れてください。"
-ALREADY_IMPORTED = "同じファイルは取り込み済みです。"
+from kosmo.imports import summary_lines as _summary_lines
+from kosmo.models import Union
+from medical.models import CareType, Claim, Drug, ImportBatch, PrescriptionLine
 
 CARE_TYPES = {
     "入院": CareType.INPATIENT,
@@ -60,45 +57,13 @@ MAX_INTEGER = 2_147_483_647
 MAX_DAYS = 31
 MAX_LINE_NO = 32_767
 SQLITE_BATCH = 5_000
-CHUNK = 1 << 20
 
 
-class ImportRefused(Exception):
-    """The file as a whole cannot be imported; nothing was changed."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-@dataclass
-class Rejection:
-    """A row that was not imported: its line in the file, why, and its values as read."""
-
-    line: int
-    reasons: list[str]
-    row: dict[str, str]
-
-    @property
-    def reason(self) -> str:
-        return " / ".join(self.reasons)
-
-    def as_json(self) -> dict[str, Any]:
-        return {"line": self.line, "reasons": self.reasons, "row": self.row}
-
-
-@dataclass
-class ImportResult:
+@dataclass(kw_only=True)
+class MedicalImportResult(ImportResult):
     """What one import did (or, in a dry run, would do)."""
 
     kind: str
-    file_name: str
-    sha256: str
-    encoding: str = ""
-    header: list[str] = field(default_factory=list)
-    rows_total: int = 0
-    rows_imported: int = 0
-    rejections: list[Rejection] = field(default_factory=list)
     # Claims and prescriptions: existing rows deleted, (person, 診療年月) pairs replaced.
     rows_replaced: int = 0
     months_replaced: int = 0
@@ -106,13 +71,7 @@ class ImportResult:
     drugs_created: int = 0
     drugs_updated: int = 0
     drugs_unchanged: int = 0
-    already_imported: bool = False
-    dry_run: bool = False
     batch: ImportBatch | None = None
-
-    @property
-    def rows_rejected(self) -> int:
-        return len(self.rejections)
 
 
 # --- Public API ---------------------------------------------------------------------------------
@@ -125,7 +84,7 @@ def import_claims(
     file_name: str | None = None,
     dry_run: bool = False,
     force: bool = False,
-) -> ImportResult:
+) -> MedicalImportResult:
     """Import a claims CSV (医療費) for `union`.
 
     Every (person, 診療年月) present among the file's valid rows has all its existing claims
@@ -147,7 +106,7 @@ def import_prescriptions(
     file_name: str | None = None,
     dry_run: bool = False,
     force: bool = False,
-) -> ImportResult:
+) -> MedicalImportResult:
     """Import a prescriptions CSV (処方医薬品) for `union`, exactly as `import_claims` does.
 
     The drugs must already be in the drug master (`import_drugs`).
@@ -168,7 +127,7 @@ def import_drugs(
     file_name: str | None = None,
     dry_run: bool = False,
     force: bool = False,
-) -> ImportResult:
+) -> MedicalImportResult:
     """Upsert the national drug master (医薬品マスタ) by 医薬品コード.
 
     A drug in the file is created or brought up to date (including its 後発医薬品コード, which
@@ -176,10 +135,10 @@ def import_drugs(
     left alone. Bad rows are rejected with reasons; same transaction, `dry_run`, `force` and
     `ImportRefused` rules as `import_claims`.
     """
-    with _open_source(source) as stream:
-        name = file_name or _name_of(source)
-        encoding, digest = _detect_encoding(stream)
-        result = ImportResult(
+    with open_source(source) as stream:
+        name = file_name or name_of(source)
+        encoding, digest = detect_encoding(stream)
+        result = MedicalImportResult(
             kind=ImportBatch.Kind.DRUGS,
             file_name=name,
             sha256=digest,
@@ -197,198 +156,25 @@ def import_drugs(
     return result
 
 
-def write_rejections_csv(result: ImportResult, path: str | os.PathLike) -> None:
-    """Write every rejected row to `path` (UTF-8 with BOM, so Excel opens it as is):
-    行番号, 理由, then the file's own columns with the values as read."""
-    with open(path, "w", encoding="utf-8-sig", newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow(["行番号", "理由", *result.header])
-        for rejection in result.rejections:
-            writer.writerow(
-                [
-                    rejection.line,
-                    rejection.reason,
-                    *(rejection.row.get(name, "") for name in result.header),
-                ]
-            )
-
-
-def summary_lines(result: ImportResult, *, show_errors: int = 20) -> list[str]:
+def summary_lines(result: MedicalImportResult, *, show_errors: int = 20) -> list[str]:
     """The operator's summary in Japanese: counts, then the first `show_errors` rejections."""
-    label = ImportBatch.Kind(result.kind).label
-    if result.already_imported:
-        return [f"{label}「{result.file_name}」: {ALREADY_IMPORTED}変更はありません。"]
-    verb = (
-        "を確認しました（試行のため何も変更していません）" if result.dry_run else "を取り込みました"
-    )
-    lines = [f"{label}「{result.file_name}」{verb}。文字コード: {result.encoding}"]
-    lines.append(f"  データ行数: {result.rows_total:,}件")
     if result.kind == ImportBatch.Kind.DRUGS:
-        lines.append(
-            f"  取り込み件数: {result.rows_imported:,}件（新規 {result.drugs_created:,}件、"
-            f"更新 {result.drugs_updated:,}件、変更なし {result.drugs_unchanged:,}件）"
+        detail = (
+            f"新規 {result.drugs_created:,}件、更新 {result.drugs_updated:,}件、"
+            f"変更なし {result.drugs_unchanged:,}件"
         )
     else:
-        lines.append(
-            f"  取り込み件数: {result.rows_imported:,}件（受診者・診療年月 "
-            f"{result.months_replaced:,}組、置き換えた既存の行 {result.rows_replaced:,}件）"
+        detail = (
+            f"受診者・診療年月 {result.months_replaced:,}組、"
+            f"置き換えた既存の行 {result.rows_replaced:,}件"
         )
-    lines.append(f"  エラー件数: {result.rows_rejected:,}件")
-    for rejection in result.rejections[:show_errors]:
-        lines.append(f"    {rejection.line}行目: {rejection.reason}")
-    if result.rows_rejected > show_errors:
-        lines.append(
-            f"    ほか {result.rows_rejected - show_errors:,}件"
-            "（--report でエラー行をすべて書き出せます）"
-        )
-    return lines
-
-
-# --- Reading the file ---------------------------------------------------------------------------
-
-
-class _open_source:  # noqa: N801 - used as a context manager like open()
-    """A seekable binary stream over a path or an already open file (left open)."""
-
-    def __init__(self, source: Source) -> None:
-        self.source = source
-        self.opened: IO[bytes] | None = None
-
-    def __enter__(self) -> IO[bytes]:
-        if hasattr(self.source, "read"):
-            self.source.seek(0)
-            return self.source
-        try:
-            self.opened = open(self.source, "rb")  # noqa: SIM115 - closed in __exit__
-        except OSError as error:
-            raise ImportRefused(
-                f"ファイル「{self.source}」を開けません（{error.strerror}）。"
-            ) from None
-        return self.opened
-
-    def __exit__(self, *exc: object) -> None:
-        if self.opened is not None:
-            self.opened.close()
-
-
-def _name_of(source: Source) -> str:
-    name = getattr(source, "name", None) if hasattr(source, "read") else source
-    return Path(str(name or "")).name[:255]
-
-
-# NUL (UTF-16 files, Excel workbooks) and C1 controls never occur in a real CSV; CP932 decodes
-# the bytes Shift_JIS leaves undefined (0x80, 0xA0, 0xFD-0xFF) to U+0080 and U+F8F0-F8F3.
-_NOT_TEXT = {
-    "utf-8-sig": re.compile("[\x00\x80-\x9f]"),
-    "cp932": re.compile("[\x00\x80-\x9f\uf8f0-\uf8f3]"),
-}
-
-
-def _detect_encoding(stream: IO[bytes]) -> tuple[str, str]:
-    """(label, sha256) of the file: UTF-8 if it decodes strictly, else CP932, else refused."""
-    digest = hashlib.sha256()
-    first = stream.read(CHUNK)
-    has_bom = first.startswith(codecs.BOM_UTF8)
-    utf8_ok = True
-    decoder = codecs.getincrementaldecoder("utf-8-sig")("strict")
-    chunk = first
-    while chunk:
-        digest.update(chunk)
-        if utf8_ok:
-            utf8_ok = _decodes(decoder, chunk, "utf-8-sig")
-        chunk = stream.read(CHUNK)
-    if utf8_ok:
-        utf8_ok = _decodes(decoder, b"", "utf-8-sig", final=True)
-    if utf8_ok:
-        return ("UTF-8 (BOM付き)" if has_bom else "UTF-8"), digest.hexdigest()
-    stream.seek(0)
-    decoder = codecs.getincrementaldecoder("cp932")("strict")
-    while chunk := stream.read(CHUNK):
-        if not _decodes(decoder, chunk, "cp932"):
-            raise ImportRefused(ENCODING_REFUSED)
-    if not _decodes(decoder, b"", "cp932", final=True):
-        raise ImportRefused(ENCODING_REFUSED)
-    return "Shift_JIS (CP932)", digest.hexdigest()
-
-
-def _decodes(decoder: codecs.IncrementalDecoder, chunk: bytes, codec: str, final=False) -> bool:
-    try:
-        text = decoder.decode(chunk, final)
-    except UnicodeDecodeError:
-        return False
-    return not _NOT_TEXT[codec].search(text)
-
-
-def _codec(encoding_label: str) -> str:
-    return "cp932" if encoding_label.startswith("Shift_JIS") else "utf-8-sig"
-
-
-class _Records:
-    """The CSV's data rows as (line, fields), after a checked header row.
-
-    `line` is the physical line where the record starts (the header is line 1). Blank rows
-    (no fields, or only empty ones) are skipped and not counted.
-    """
-
-    def __init__(self, stream: IO[bytes], encoding: str, required: tuple[str, ...]) -> None:
-        stream.seek(0)
-        self.text = io.TextIOWrapper(stream, encoding=_codec(encoding), newline="")
-        self.reader = csv.reader(self.text)
-        try:
-            self.header = self._checked_header(required)
-        except ImportRefused:
-            self.close()
-            raise
-        self.index = {name: i for i, name in enumerate(self.header) if name}
-
-    def _checked_header(self, required: tuple[str, ...]) -> list[str]:
-        try:
-            header = next(self.reader, None)
-        except csv.Error:
-            raise ImportRefused(_unreadable(1)) from None
-        header = [name.strip() for name in header or []]
-        if not any(header):
-            raise ImportRefused(NO_HEADER)
-        duplicated = sorted({name for name in header if name and header.count(name) > 1})
-        if duplicated:
-            raise ImportRefused(f"列名が重複しています: {'、'.join(duplicated)}")
-        missing = [name for name in required if name not in header]
-        if missing:
-            raise ImportRefused(f"必須の列がありません: {'、'.join(missing)}")
-        return header
-
-    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
-        reader = self.reader
-        while True:
-            line = reader.line_num + 1
-            try:
-                fields = next(reader)
-            except StopIteration:
-                return
-            except csv.Error:
-                raise ImportRefused(_unreadable(line)) from None
-            if any(fields):
-                yield line, fields
-
-    def row_dict(self, fields: list[str]) -> dict[str, str]:
-        row = dict(zip(self.header, fields, strict=False))
-        for extra, value in enumerate(fields[len(self.header) :], start=len(self.header) + 1):
-            row[f"({extra}列目)"] = value
-        return row
-
-    def close(self) -> None:
-        # Give the caller's stream back open.
-        self.text.detach()
-
-
-def _unreadable(line: int) -> str:
-    # In practice the reader only gives up on a value over 128 KiB: an unclosed quote.
-    return f'{line}行目を CSV として読めません。引用符 (") の閉じ忘れがないか確認してください。'
+    label = ImportBatch.Kind(result.kind).label
+    return _summary_lines(result, title=label, detail=detail, show_errors=show_errors)
 
 
 def _raw_rows(stream: IO[bytes], encoding: str, required: tuple, lines: set[int]) -> dict:
     """The fields of the records starting at `lines` (a second pass, only for duplicates)."""
-    records = _Records(stream, encoding, required)
+    records = Records(stream, encoding, required)
     try:
         return {line: fields for line, fields in records if line in lines}
     finally:
@@ -491,37 +277,13 @@ def _month_parser() -> Callable[[str, list[str]], str | None]:
 
 
 def _person_lookup(union: Union) -> Callable[[list[str], dict, list[str]], tuple | None]:
-    """記号・番号・枝番 → (person id, household id), from one query over the union's persons."""
-    persons = {
-        (symbol, number, branch): (person_id, household_id)
-        for symbol, number, branch, person_id, household_id in Person.objects.filter(
-            household__union=union
-        )
-        .values_list("household__symbol", "household__number", "branch", "pk", "household_id")
-        .iterator(chunk_size=10_000)
-    }
+    """The 記号・番号・枝番 columns of a row → (person id, household id), or None with reasons."""
+    lookup = person_lookup(union)
 
-    def lookup(fields: list[str], index: dict, errors: list[str]) -> tuple | None:
-        before = len(errors)
-        symbol = _text(fields, index["記号"], "記号", errors, max_length=8)
-        number = _text(fields, index["番号"], "番号", errors, max_length=8)
-        branch = fields[index["枝番"]].strip()
-        if not branch:
-            errors.append("枝番が空欄です")
-        elif not (branch.isascii() and branch.isdigit() and len(branch) <= 2):
-            errors.append(f"枝番「{branch}」は2桁までの数字です")
-        if len(errors) > before:
-            return None
-        branch = branch.zfill(2)
-        found = persons.get((symbol, number, branch))
-        if found is None:
-            errors.append(
-                f"記号・番号・枝番「{symbol}・{number}・{branch}」の加入者が"
-                "この健康保険組合にいません"
-            )
-        return found
+    def person_of(fields: list[str], index: dict, errors: list[str]) -> tuple | None:
+        return lookup(fields[index["記号"]], fields[index["番号"]], fields[index["枝番"]], errors)
 
-    return lookup
+    return person_of
 
 
 # --- Claims and prescriptions: staged, then replaced by (person, 診療年月) ----------------------
@@ -710,11 +472,11 @@ def _import_monthly(
     file_name: str | None,
     dry_run: bool,
     force: bool,
-) -> ImportResult:
-    with _open_source(source) as stream:
-        name = file_name or _name_of(source)
-        encoding, digest = _detect_encoding(stream)
-        result = ImportResult(
+) -> MedicalImportResult:
+    with open_source(source) as stream:
+        name = file_name or name_of(source)
+        encoding, digest = detect_encoding(stream)
+        result = MedicalImportResult(
             kind=kind.batch_kind, file_name=name, sha256=digest, encoding=encoding, dry_run=dry_run
         )
         with transaction.atomic():
@@ -725,7 +487,7 @@ def _import_monthly(
             batch = ImportBatch.objects.create(
                 union=union, kind=kind.batch_kind, file_name=name, sha256=digest
             )
-            records = _Records(stream, encoding, kind.required)
+            records = Records(stream, encoding, kind.required)
             result.header = records.header
             try:
                 staging = _Staging(kind)
@@ -746,7 +508,7 @@ def _import_monthly(
             result.months_replaced, result.rows_replaced = staging.delete_replaced()
             result.rows_imported = staging.insert(batch_id=batch.pk)
             staging.drop()
-            _finish(batch, result)
+            finish(batch, result)
             if dry_run:
                 transaction.set_rollback(True)
             else:
@@ -754,20 +516,17 @@ def _import_monthly(
     return result
 
 
-def _valid_rows(parse: Callable, records: _Records, result: ImportResult) -> Iterator[tuple]:
+def _valid_rows(parse: Callable, records: Records, result: MedicalImportResult) -> Iterator[tuple]:
     """The staging tuples of the valid rows; rejections are appended to `result`.
 
     `parse` must be made beforehand: no query may run while the rows stream through COPY.
     """
     index = records.index
-    width = len(records.header)
     for line, fields in records:
         result.rows_total += 1
         errors: list[str] = []
-        if len(fields) != width:
-            errors.append(
-                f"列の数がヘッダーと合いません（ヘッダーは{width}列、この行は{len(fields)}列）"
-            )
+        if wrong_width := width_error(records.header, fields):
+            errors.append(wrong_width)
             row = None
         else:
             row = parse(fields, index, errors)
@@ -877,41 +636,12 @@ class _Staging:
 
 
 def _one_import_at_a_time(kind: str, union: Union | None) -> None:
-    """Wait for any other import of this kind for this union to finish (until our COMMIT).
-
-    Two imports replacing the same months at once would collide on the unique line key. On
-    PostgreSQL a transaction-level advisory lock serialises them; SQLite serialises all writes.
-    """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(hashtext(%s), %s::integer)",
-                [f"medical.imports.{kind}", union.pk if union else 0],
-            )
+    # Two imports replacing the same months at once would collide on the unique line key.
+    one_import_at_a_time(f"medical.imports.{kind}", union)
 
 
 def _last_import_was(union: Union | None, kind: str, digest: str) -> bool:
-    """Whether the last finished import of this kind (for this union) was the same file.
-
-    Only the last one counts: after another file has replaced some months, importing an older
-    file again is a real change and must run.
-    """
-    last = (
-        ImportBatch.objects.filter(union=union, kind=kind, finished_at__isnull=False)
-        .order_by("-finished_at", "-pk")
-        .values_list("sha256", flat=True)
-        .first()
-    )
-    return last == digest
-
-
-def _finish(batch: ImportBatch, result: ImportResult) -> None:
-    batch.rows_total = result.rows_total
-    batch.rows_imported = result.rows_imported
-    batch.rows_rejected = result.rows_rejected
-    batch.report = [rejection.as_json() for rejection in result.rejections]
-    batch.finished_at = timezone.now()
-    batch.save()
+    return last_import_was(ImportBatch.objects.filter(union=union, kind=kind), digest)
 
 
 # --- The drug master ----------------------------------------------------------------------------
@@ -943,21 +673,20 @@ class _DrugRow:
     generic_code: str
 
 
-def _upsert_drugs(stream: IO[bytes], encoding: str, result: ImportResult, *, dry_run: bool):
+def _upsert_drugs(
+    stream: IO[bytes], encoding: str, result: MedicalImportResult, *, dry_run: bool
+) -> None:
     # The master is national and small (tens of thousands of drugs): it is read whole.
-    records = _Records(stream, encoding, _DRUG_COLUMNS)
+    records = Records(stream, encoding, _DRUG_COLUMNS)
     result.header = records.header
     ix = records.index
-    width = len(records.header)
     rows: dict[str, _DrugRow] = {}
     try:
         for line, fields in records:
             result.rows_total += 1
             errors: list[str] = []
-            if len(fields) != width:
-                errors.append(
-                    f"列の数がヘッダーと合いません（ヘッダーは{width}列、この行は{len(fields)}列）"
-                )
+            if wrong_width := width_error(records.header, fields):
+                errors.append(wrong_width)
             else:
                 code = _drug_code(fields[ix["医薬品コード"]], "医薬品コード", errors, required=True)
                 name = _text(fields, ix["医薬品名"], "医薬品名", errors, max_length=200)
@@ -1055,6 +784,6 @@ def _upsert_drugs(stream: IO[bytes], encoding: str, result: ImportResult, *, dry
     result.drugs_created = len(created)
     result.drugs_updated = len(changed)
     result.drugs_unchanged = len(rows) - len(created) - len(changed)
-    _finish(batch, result)
+    finish(batch, result)
     if not dry_run:
         result.batch = batch

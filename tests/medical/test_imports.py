@@ -11,12 +11,8 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from medical.imports import (
-    ImportRefused,
-    import_claims,
-    import_drugs,
-    import_prescriptions,
-)
+from kosmo.imports import ImportRefused
+from medical.imports import import_claims, import_drugs, import_prescriptions
 from medical.models import CareType, Claim, Drug, ImportBatch, PrescriptionLine
 from tests import factories
 

@@ -1,8 +1,8 @@
 from functools import partial
 
 from kosmo.management.base import UnionCommand
-from medical.imports import import_claims
-from medical.management import add_import_arguments, run_import
+from kosmo.management.imports import add_import_arguments, run_import
+from medical.imports import import_claims, summary_lines
 
 
 class Command(UnionCommand):
@@ -13,4 +13,6 @@ class Command(UnionCommand):
         add_import_arguments(parser)
 
     def handle_union(self, union, *, dry_run, **options):
-        run_import(self, partial(import_claims, union=union), dry_run=dry_run, **options)
+        run_import(
+            self, partial(import_claims, union=union), summary_lines, dry_run=dry_run, **options
+        )

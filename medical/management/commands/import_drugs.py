@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from medical.imports import import_drugs
-from medical.management import add_import_arguments, run_import
+from kosmo.management.imports import add_import_arguments, run_import
+from medical.imports import import_drugs, summary_lines
 
 
 class Command(BaseCommand):
@@ -16,4 +16,4 @@ class Command(BaseCommand):
         add_import_arguments(parser)
 
     def handle(self, *args, dry_run, **options):
-        run_import(self, import_drugs, dry_run=dry_run, **options)
+        run_import(self, import_drugs, summary_lines, dry_run=dry_run, **options)
