@@ -12,42 +12,38 @@ import:
   existing payments and gets the file's rows, so importing the same file twice, or a corrected
   file, leaves exactly the file's rows.
 
-Payment files are small (a union's month of decisions), so a file is read whole; no staging
-table is needed.
+Payment files are small (a union's month of decisions), so the good rows are held in memory; no
+staging table is needed. Reading the file is `kosmo.imports`.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime as dt
-import hashlib
-import io
-import os
 import re
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import IO, Any
+from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from benefits.models import BenefitImport, BenefitPayment, BenefitType
-from kosmo.models import Person, Union
-
-Source = str | os.PathLike | IO[bytes]
-
-# --- Messages (docs/benefits.md lists them; tests assert them verbatim) -------------------------
-
-ENCODING_REFUSED = (
-    "文字コードを判別できません。UTF-8 または Shift_JIS (CP932) で保存した CSV ファイルを"
-    "指定してください。"
+from kosmo.imports import (
+    ImportResult,
+    Records,
+    Rejection,
+    Source,
+    detect_encoding,
+    finish,
+    last_import_was,
+    name_of,
+    one_import_at_a_time,
+    open_source,
+    person_lookup,
+    width_error,
 )
-NO_HEADER = "ヘッダー行がありません。1行目に列名を入れてください。"
-ALREADY_IMPORTED = "同じファイルは取り込み済みです。"
+from kosmo.imports import summary_lines as _summary_lines
+from kosmo.models import Union
 
 REQUIRED = ("記号", "番号", "枝番", "支給年月", "給付種別", "支給金額")
 OPTIONAL = ("支給決定日", "診療年月", "支給期間開始", "支給期間終了", "日数", "備考")
@@ -60,50 +56,13 @@ BATCH = 1_000
 DELETE_CHUNK = 500
 
 
-class ImportRefused(Exception):
-    """The file as a whole cannot be imported; nothing was changed."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-@dataclass
-class Rejection:
-    """A row that was not imported: its line in the file, why, and its values as read."""
-
-    line: int
-    reasons: list[str]
-    row: dict[str, str]
-
-    @property
-    def reason(self) -> str:
-        return " / ".join(self.reasons)
-
-    def as_json(self) -> dict[str, Any]:
-        return {"line": self.line, "reasons": self.reasons, "row": self.row}
-
-
-@dataclass
-class ImportResult:
+@dataclass(kw_only=True)
+class BenefitsImportResult(ImportResult):
     """What one import did (or, in a dry run, would do)."""
 
-    file_name: str
-    sha256: str
-    encoding: str = ""
-    header: list[str] = field(default_factory=list)
-    rows_total: int = 0
-    rows_imported: int = 0
     rows_replaced: int = 0  # existing payments deleted
     months_replaced: int = 0  # (対象者, 支給年月) pairs replaced
-    rejections: list[Rejection] = field(default_factory=list)
-    already_imported: bool = False
-    dry_run: bool = False
     batch: BenefitImport | None = None
-
-    @property
-    def rows_rejected(self) -> int:
-        return len(self.rejections)
 
 
 # --- Public API ---------------------------------------------------------------------------------
@@ -116,7 +75,7 @@ def import_benefits(
     file_name: str | None = None,
     dry_run: bool = False,
     force: bool = False,
-) -> ImportResult:
+) -> BenefitsImportResult:
     """Import a payments CSV (給付金支給明細) for `union`.
 
     Every (対象者, 支給年月) present among the file's valid rows has all its existing payments
@@ -126,181 +85,44 @@ def import_benefits(
     `already_imported` unless `force`. With `dry_run` everything is checked and counted, and
     nothing is written. Raises `ImportRefused` for a file that cannot be read as a whole.
     """
-    with _open_source(source) as stream:
-        raw = stream.read()
-    name = file_name or _name_of(source)
-    digest = hashlib.sha256(raw).hexdigest()
-    encoding, text = _decode(raw)
-    result = ImportResult(file_name=name, sha256=digest, encoding=encoding, dry_run=dry_run)
-    records = _records(text)
-    result.header = _checked_header(records)
-    with transaction.atomic():
-        _one_import_at_a_time(union)
-        if not force and _last_import_was(union, digest):
-            result.already_imported = True
-            return result
-        batch = BenefitImport.objects.create(union=union, file_name=name, sha256=digest)
-        payments = _parse(union, records, result)
-        result.months_replaced, result.rows_replaced = _delete_replaced(payments)
-        for payment in payments:
-            payment.batch_id = batch.pk
-        BenefitPayment.objects.bulk_create(payments, batch_size=BATCH)
-        result.rows_imported = len(payments)
-        _finish(batch, result)
-        if dry_run:
-            transaction.set_rollback(True)
-        else:
-            result.batch = batch
+    with open_source(source) as stream:
+        encoding, digest = detect_encoding(stream)
+        name = file_name or name_of(source)
+        result = BenefitsImportResult(
+            file_name=name, sha256=digest, encoding=encoding, dry_run=dry_run
+        )
+        records = Records(stream, encoding, REQUIRED)
+        try:
+            result.header = records.header
+            with transaction.atomic():
+                one_import_at_a_time("benefits.imports", union)
+                if not force and last_import_was(BenefitImport.objects.filter(union=union), digest):
+                    result.already_imported = True
+                    return result
+                batch = BenefitImport.objects.create(union=union, file_name=name, sha256=digest)
+                payments = _parse(union, records, result)
+                result.months_replaced, result.rows_replaced = _delete_replaced(payments)
+                for payment in payments:
+                    payment.batch_id = batch.pk
+                BenefitPayment.objects.bulk_create(payments, batch_size=BATCH)
+                result.rows_imported = len(payments)
+                finish(batch, result, rows_replaced=result.rows_replaced)
+                if dry_run:
+                    transaction.set_rollback(True)
+                else:
+                    result.batch = batch
+        finally:
+            records.close()
     return result
 
 
-def write_rejections_csv(result: ImportResult, path: str | os.PathLike) -> None:
-    """Write every rejected row to `path` (UTF-8 with BOM, so Excel opens it as is):
-    行番号, 理由, then the file's own columns with the values as read."""
-    with open(path, "w", encoding="utf-8-sig", newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow(["行番号", "理由", *result.header])
-        for rejection in result.rejections:
-            writer.writerow(
-                [
-                    rejection.line,
-                    rejection.reason,
-                    *(rejection.row.get(name, "") for name in result.header),
-                ]
-            )
-
-
-def summary_lines(result: ImportResult, *, show_errors: int = 20) -> list[str]:
+def summary_lines(result: BenefitsImportResult, *, show_errors: int = 20) -> list[str]:
     """The operator's summary in Japanese: counts, then the first `show_errors` rejections."""
-    if result.already_imported:
-        return [f"給付金「{result.file_name}」: {ALREADY_IMPORTED}変更はありません。"]
-    verb = (
-        "を確認しました（試行のため何も変更していません）" if result.dry_run else "を取り込みました"
+    detail = (
+        f"対象者・支給年月 {result.months_replaced:,}組、"
+        f"置き換えた既存の行 {result.rows_replaced:,}件"
     )
-    lines = [f"給付金「{result.file_name}」{verb}。文字コード: {result.encoding}"]
-    lines.append(f"  データ行数: {result.rows_total:,}件")
-    lines.append(
-        f"  取り込み件数: {result.rows_imported:,}件（対象者・支給年月 "
-        f"{result.months_replaced:,}組、置き換えた既存の行 {result.rows_replaced:,}件）"
-    )
-    lines.append(f"  エラー件数: {result.rows_rejected:,}件")
-    for rejection in result.rejections[:show_errors]:
-        lines.append(f"    {rejection.line}行目: {rejection.reason}")
-    if result.rows_rejected > show_errors:
-        lines.append(
-            f"    ほか {result.rows_rejected - show_errors:,}件"
-            "（--report でエラー行をすべて書き出せます）"
-        )
-    return lines
-
-
-# --- Reading the file ---------------------------------------------------------------------------
-
-
-class _open_source:  # noqa: N801 - used as a context manager like open()
-    """A binary stream over a path or an already open file (left open)."""
-
-    def __init__(self, source: Source) -> None:
-        self.source = source
-        self.opened: IO[bytes] | None = None
-
-    def __enter__(self) -> IO[bytes]:
-        if hasattr(self.source, "read"):
-            self.source.seek(0)
-            return self.source
-        try:
-            self.opened = open(self.source, "rb")  # noqa: SIM115 - closed in __exit__
-        except OSError as error:
-            raise ImportRefused(
-                f"ファイル「{self.source}」を開けません（{error.strerror}）。"
-            ) from None
-        return self.opened
-
-    def __exit__(self, *exc: object) -> None:
-        if self.opened is not None:
-            self.opened.close()
-
-
-def _name_of(source: Source) -> str:
-    name = getattr(source, "name", None) if hasattr(source, "read") else source
-    return Path(str(name or "")).name[:255]
-
-
-# NUL (UTF-16 files, Excel workbooks) and C1 controls never occur in a real CSV; CP932 decodes
-# the bytes Shift_JIS leaves undefined (0x80, 0xA0, 0xFD-0xFF) to U+0080 and U+F8F0-F8F3.
-_NOT_TEXT = {
-    "utf-8": re.compile("[\x00\x80-\x9f]"),
-    "cp932": re.compile("[\x00\x80-\x9f\uf8f0-\uf8f3]"),
-}
-
-
-def _decode(raw: bytes) -> tuple[str, str]:
-    """(label, text): UTF-8 if the bytes decode strictly as UTF-8, else CP932, else refused."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    else:
-        if _NOT_TEXT["utf-8"].search(text):
-            raise ImportRefused(ENCODING_REFUSED)
-        return ("UTF-8 (BOM付き)" if raw.startswith(codecs.BOM_UTF8) else "UTF-8"), text
-    try:
-        text = raw.decode("cp932")
-    except UnicodeDecodeError:
-        raise ImportRefused(ENCODING_REFUSED) from None
-    if _NOT_TEXT["cp932"].search(text):
-        raise ImportRefused(ENCODING_REFUSED)
-    return "Shift_JIS (CP932)", text
-
-
-class _records:  # noqa: N801 - an iterator of the file's records
-    """The CSV's records as (line, fields); `line` is the physical line where the record
-    starts (the header is line 1). Blank rows (no fields, or only empty ones) are skipped."""
-
-    def __init__(self, text: str) -> None:
-        self.reader = csv.reader(io.StringIO(text, newline=""))
-        self.header: list[str] = []
-        self.index: dict[str, int] = {}
-
-    def next_record(self) -> tuple[int, list[str]] | None:
-        line = self.reader.line_num + 1
-        try:
-            return line, next(self.reader)
-        except StopIteration:
-            return None
-        except csv.Error:
-            raise ImportRefused(_unreadable(line)) from None
-
-    def __iter__(self):
-        while (record := self.next_record()) is not None:
-            if any(record[1]):
-                yield record
-
-    def row_dict(self, fields: list[str]) -> dict[str, str]:
-        row = dict(zip(self.header, fields, strict=False))
-        for extra, value in enumerate(fields[len(self.header) :], start=len(self.header) + 1):
-            row[f"({extra}列目)"] = value
-        return row
-
-
-def _unreadable(line: int) -> str:
-    return f'{line}行目を CSV として読めません。引用符 (") の閉じ忘れがないか確認してください。'
-
-
-def _checked_header(records: _records) -> list[str]:
-    first = records.next_record()
-    header = [name.strip() for name in (first[1] if first else [])]
-    if not any(header):
-        raise ImportRefused(NO_HEADER)
-    duplicated = sorted({name for name in header if name and header.count(name) > 1})
-    if duplicated:
-        raise ImportRefused(f"列名が重複しています: {'、'.join(duplicated)}")
-    missing = [name for name in REQUIRED if name not in header]
-    if missing:
-        raise ImportRefused(f"必須の列がありません: {'、'.join(missing)}")
-    records.header = header
-    records.index = {name: i for i, name in enumerate(header) if name}
-    return header
+    return _summary_lines(result, title="給付金", detail=detail, show_errors=show_errors)
 
 
 # --- Checking values ----------------------------------------------------------------------------
@@ -362,43 +184,6 @@ def _integer(value: str, label: str, errors: list[str], *, minimum: int, maximum
     return None
 
 
-def _person_lookup(union: Union) -> Callable[[dict[str, str], list[str]], tuple | None]:
-    """記号・番号・枝番 → (person id, household id), from one query over the union's persons."""
-    persons = {
-        (symbol, number, branch): (person_id, household_id)
-        for symbol, number, branch, person_id, household_id in Person.objects.filter(
-            household__union=union
-        )
-        .values_list("household__symbol", "household__number", "branch", "pk", "household_id")
-        .iterator(chunk_size=10_000)
-    }
-
-    def lookup(values: dict[str, str], errors: list[str]) -> tuple | None:
-        before = len(errors)
-        symbol, number, branch = values["記号"], values["番号"], values["枝番"]
-        for label, value in (("記号", symbol), ("番号", number)):
-            if not value:
-                errors.append(f"{label}が空欄です")
-            elif len(value) > 8:
-                errors.append(f"{label}が長すぎます（8文字まで）")
-        if not branch:
-            errors.append("枝番が空欄です")
-        elif not (branch.isascii() and branch.isdigit() and len(branch) <= 2):
-            errors.append(f"枝番「{branch}」は2桁までの数字です")
-        if len(errors) > before:
-            return None
-        branch = branch.zfill(2)
-        found = persons.get((symbol, number, branch))
-        if found is None:
-            errors.append(
-                f"記号・番号・枝番「{symbol}・{number}・{branch}」の加入者が"
-                "この健康保険組合にいません"
-            )
-        return found
-
-    return lookup
-
-
 def _type_lookup(union: Union) -> Callable[[str, list[str]], int | None]:
     """給付種別 (the master's name, or its code) → id."""
     by_name, by_code = {}, {}
@@ -418,25 +203,22 @@ def _type_lookup(union: Union) -> Callable[[str, list[str]], int | None]:
     return lookup
 
 
-def _parse(union: Union, records: _records, result: ImportResult) -> list[BenefitPayment]:
+def _parse(union: Union, records: Records, result: BenefitsImportResult) -> list[BenefitPayment]:
     """The file's good rows as unsaved payments; rejections are appended to `result`."""
-    person_of = _person_lookup(union)
+    person_of = person_lookup(union)
     type_of = _type_lookup(union)
-    width = len(records.header)
     seen: dict[tuple, int] = {}
     payments: list[BenefitPayment] = []
     for line, fields in records:
         result.rows_total += 1
         errors: list[str] = []
-        if len(fields) != width:
-            errors.append(
-                f"列の数がヘッダーと合いません（ヘッダーは{width}列、この行は{len(fields)}列）"
-            )
+        if wrong_width := width_error(records.header, fields):
+            errors.append(wrong_width)
             result.rejections.append(Rejection(line, errors, records.row_dict(fields)))
             continue
         values = {name: fields[i].strip() for name, i in records.index.items() if name in _COLUMNS}
         values = {name: values.get(name, "") for name in _COLUMNS}
-        person = person_of(values, errors)
+        person = person_of(values["記号"], values["番号"], values["枝番"], errors)
         paid_month = _month(values["支給年月"], "支給年月", errors, required=True)
         benefit_type = type_of(values["給付種別"], errors)
         amount = _integer(values["支給金額"], "支給金額", errors, minimum=1, maximum=MAX_AMOUNT)
@@ -505,42 +287,3 @@ def _delete_replaced(payments: list[BenefitPayment]) -> tuple[int, int]:
             ).delete()
             deleted += count
     return sum(len(ids) for ids in persons_by_month.values()), deleted
-
-
-def _one_import_at_a_time(union: Union) -> None:
-    """Wait for any other payments import for this union to finish (until our COMMIT).
-
-    On PostgreSQL a transaction-level advisory lock serialises them; SQLite serialises all
-    writes.
-    """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(hashtext(%s), %s::integer)",
-                ["benefits.imports", union.pk],
-            )
-
-
-def _last_import_was(union: Union, digest: str) -> bool:
-    """Whether the union's last finished import was the same file.
-
-    Only the last one counts: after another file has replaced some months, importing an older
-    file again is a real change and must run.
-    """
-    last = (
-        BenefitImport.objects.filter(union=union, finished_at__isnull=False)
-        .order_by("-finished_at", "-pk")
-        .values_list("sha256", flat=True)
-        .first()
-    )
-    return last == digest
-
-
-def _finish(batch: BenefitImport, result: ImportResult) -> None:
-    batch.rows_total = result.rows_total
-    batch.rows_imported = result.rows_imported
-    batch.rows_rejected = result.rows_rejected
-    batch.rows_replaced = result.rows_replaced
-    batch.report = [rejection.as_json() for rejection in result.rejections]
-    batch.finished_at = timezone.now()
-    batch.save()

@@ -7,8 +7,9 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from benefits.imports import ENCODING_REFUSED, ImportRefused, import_benefits
+from benefits.imports import import_benefits
 from benefits.models import BenefitImport, BenefitPayment
+from kosmo.imports import ENCODING_REFUSED, ImportRefused
 from tests import factories
 from tests.benefits.factories import BenefitTypeFactory
 
