@@ -4,13 +4,13 @@ member may see, and each page costs a fixed number of queries whatever the data 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Max, QuerySet, Sum
 
 from accounts.models import User
 from benefits.models import BenefitPayment, BenefitType
-from kosmo.dates import fiscal_year
+from kosmo import fiscal_years
 from kosmo.models import Person, Union
 
 
@@ -79,11 +79,11 @@ def period_statement(
     )
 
 
-@dataclass
-class FiscalYear:
-    year: int
-    amount: int = 0
-    months: list[tuple[dt.date, int]] = field(default_factory=list)
+class FiscalYear(fiscal_years.FiscalYear):
+    @property
+    def amount(self) -> int:
+        """The 年度's 支給金額: its total."""
+        return self.total
 
 
 def by_fiscal_year(queryset: QuerySet[BenefitPayment]) -> list[FiscalYear]:
@@ -93,11 +93,6 @@ def by_fiscal_year(queryset: QuerySet[BenefitPayment]) -> list[FiscalYear]:
         .values("paid_month")
         .annotate(amount=Sum("amount"))
         .order_by("-paid_month")
+        .values_list("paid_month", "amount")
     )
-    years: dict[int, FiscalYear] = {}
-    for row in per_month:
-        year = fiscal_year(row["paid_month"])
-        entry = years.setdefault(year, FiscalYear(year))
-        entry.amount += row["amount"]
-        entry.months.append((row["paid_month"], row["amount"]))
-    return list(years.values())
+    return fiscal_years.group_by_fiscal_year(per_month, year_class=FiscalYear)

@@ -4,14 +4,14 @@ each page costs a fixed number of queries whatever the data size."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import DateField, Max, QuerySet, Subquery, Sum
 from django.db.models.functions import Trunc
 
 from accounts.models import User
-from kosmo.dates import fiscal_year
+from kosmo import fiscal_years
 from kosmo.models import Person
 from kosmo.money import to_yen
 from medical.models import Claim, PrescriptionLine
@@ -122,11 +122,11 @@ def period_statement(
     )
 
 
-@dataclass
-class FiscalYear:
-    year: int
-    patient_paid: int = 0
-    months: list[tuple[dt.date, int]] = field(default_factory=list)
+class FiscalYear(fiscal_years.FiscalYear):
+    @property
+    def patient_paid(self) -> int:
+        """The 年度's 自己負担額 (or 現状支払額 for prescriptions): its total."""
+        return self.total
 
 
 def by_fiscal_year(queryset: QuerySet) -> list[FiscalYear]:
@@ -135,14 +135,9 @@ def by_fiscal_year(queryset: QuerySet) -> list[FiscalYear]:
         queryset.values("service_month")
         .annotate(paid=Sum("patient_paid"))
         .order_by("-service_month")
+        .values_list("service_month", "paid")
     )
-    years: dict[int, FiscalYear] = {}
-    for row in per_month:
-        year = fiscal_year(row["service_month"])
-        entry = years.setdefault(year, FiscalYear(year))
-        entry.patient_paid += row["paid"]
-        entry.months.append((row["service_month"], row["paid"]))
-    return list(years.values())
+    return fiscal_years.group_by_fiscal_year(per_month, year_class=FiscalYear)
 
 
 # --- Prescriptions (MED-5) ---
@@ -210,14 +205,9 @@ def prescription_statement(queryset: QuerySet[PrescriptionLine]) -> Prescription
 
 def prescriptions_by_fiscal_year(queryset: QuerySet[PrescriptionLine]) -> list[FiscalYear]:
     """Per 年度, each month's 現状支払額 (computed per line, as the statements do): one query."""
-    years: dict[int, FiscalYear] = {}
     months: dict[dt.date, int] = {}
     for service_month, unit_price, quantity in queryset.order_by("-service_month").values_list(
         "service_month", "unit_price", "quantity"
     ):
         months[service_month] = months.get(service_month, 0) + copay(unit_price, quantity)
-    for month, paid in months.items():
-        entry = years.setdefault(fiscal_year(month), FiscalYear(fiscal_year(month)))
-        entry.patient_paid += paid
-        entry.months.append((month, paid))
-    return list(years.values())
+    return fiscal_years.group_by_fiscal_year(months.items(), year_class=FiscalYear)
