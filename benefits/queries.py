@@ -63,6 +63,12 @@ def month_statement(user: User, month: dt.date) -> Statement:
     return statement(payments(user).filter(paid_month=month))
 
 
+def latest_statement(user: User) -> tuple[dt.date | None, Statement | None]:
+    """The newest 支給年月 and its payments; (None, None) without any payments."""
+    month = latest_month(user)
+    return month, month_statement(user, month) if month else None
+
+
 def period_statement(
     user: User,
     start: dt.date,

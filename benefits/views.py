@@ -35,8 +35,7 @@ def _filter_form(request: HttpRequest, data) -> PaymentFilterForm:
 @feature_required("benefits")
 def index(request: HttpRequest) -> HttpResponse:
     """給付金支給決定通知: the hub with 「最新の給付金支給総額」."""
-    month = queries.latest_month(request.user)
-    statement = queries.month_statement(request.user, month) if month else None
+    month, statement = queries.latest_statement(request.user)
     return render(request, "benefits/index.html", {"month": month, "statement": statement})
 
 
@@ -45,8 +44,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @feature_required("benefits")
 def latest(request: HttpRequest) -> HttpResponse:
     """(1)-2 最新の給付金支給明細: the newest 支給年月's payments."""
-    month = queries.latest_month(request.user)
-    statement = queries.month_statement(request.user, month) if month else None
+    month, statement = queries.latest_statement(request.user)
     return render(request, "benefits/month.html", {"month": month, "statement": statement})
 
 
