@@ -9,8 +9,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from checkup.imports import ENCODING_REFUSED, ImportRefused, import_checkups
+from checkup.imports import import_checkups
 from checkup.models import Checkup, CheckupImport, CheckupResult
+from kosmo.imports import ENCODING_REFUSED, ImportRefused
 
 HEADER = ["記号", "番号", "枝番", "受診日", "項目コード", "結果値", "健診機関名"]
 SBP, SBP_FIRST = "9A755000000000001", "9A751000000000001"  # その他 / 1回目 (a method alias)

@@ -1,7 +1,7 @@
-from django.core.management.base import CommandError
-
-from checkup.imports import ImportRefused, import_checkups
+from checkup.imports import import_checkups
+from kosmo.imports import ImportRefused
 from kosmo.management.base import UnionCommand
+from kosmo.management.imports import add_file_argument, refused
 
 
 class Command(UnionCommand):
@@ -12,7 +12,7 @@ class Command(UnionCommand):
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
-        parser.add_argument("file", help="取り込む CSV ファイル (UTF-8 または Shift_JIS)")
+        add_file_argument(parser)
         parser.add_argument(
             "--show-errors", type=int, default=20, metavar="N", help="表示するエラー行の数"
         )
@@ -20,9 +20,7 @@ class Command(UnionCommand):
     def handle_union(self, union, *, dry_run, **options):
         try:
             result = import_checkups(union=union, source=options["file"])
-        except ImportRefused as refused:
-            raise CommandError(
-                f"ファイル「{options['file']}」は取り込めません。{refused.message}"
-            ) from None
+        except ImportRefused as error:
+            raise refused(options["file"], error) from None
         for line in result.summary_lines(dry_run=dry_run, show_errors=options["show_errors"]):
             self.stdout.write(line)
