@@ -3,6 +3,10 @@ sub-navigation, the personal menu): rendered once per process, not on every page
 
 Such a fragment may use only `union`, URLs and translations: never the request, the user or a
 CSRF token. `{% static_fragment "name.html" %}` (kosmo template tags) includes one.
+
+`{% keyed_fragment "name.html" a=… b=… %}` is the same for a fragment that also depends on a
+few plain values (the header: the member's name and unread counts): it is rendered with only
+`union` and those values, once per process for each combination.
 """
 
 from __future__ import annotations
@@ -31,7 +35,26 @@ def _rendered(template_name, version, language, urlconf, prefix, union) -> SafeS
     return render_to_string(template_name, {"union": union})
 
 
+def render_keyed(template_name: str, union: Union | None, values: dict) -> SafeString:
+    version = (union.pk, union.updated_at) if union is not None else None
+    return _rendered_keyed(
+        template_name,
+        version,
+        tuple(sorted(values.items())),
+        get_language(),
+        get_urlconf(),
+        get_script_prefix(),
+        union,
+    )
+
+
+@lru_cache(maxsize=2048)
+def _rendered_keyed(template_name, version, values, language, urlconf, prefix, union):
+    return render_to_string(template_name, {"union": union, **dict(values)})
+
+
 @receiver(setting_changed)
 def _forget(*, setting, **kwargs):
     if setting in {"ROOT_URLCONF", "TEMPLATES", "LANGUAGE_CODE"}:
         _rendered.cache_clear()
+        _rendered_keyed.cache_clear()

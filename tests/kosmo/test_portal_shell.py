@@ -140,3 +140,18 @@ def test_the_footer_and_menu_follow_a_change_of_the_union(member_client, union):
     page = member_client.get("/").content.decode()
     assert "099-999-0000" in page
     assert 'data-feature="medical"' not in page
+
+
+def test_each_member_sees_their_own_header(member_client, dependent):
+    # The header is rendered once per process for each name and counts: two members in turn
+    # must each get their own.
+    from django.test import Client
+
+    other = Client()
+    other.force_login(dependent)
+    first = member_client.get("/").content.decode()
+    second = other.get("/").content.decode()
+    again = member_client.get("/").content.decode()
+
+    assert "山田 太郎" in first and "山田 太郎" in again
+    assert dependent.display_name in second and "山田 太郎" not in second
