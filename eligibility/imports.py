@@ -4,22 +4,19 @@ are imported; importing the same file again changes nothing."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
 
 from eligibility.models import EligibilityCertificate
-from kosmo.models import Person, Union
+from kosmo.imports import ImportRefused, Records, detect_encoding, persons_by_key
+from kosmo.models import Union
 
 REQUIRED = ["記号", "番号", "枝番", "交付年月日", "有効期限"]
 OPTIONAL = ["利用停止", "利用停止の理由"]
 SUSPENDED_VALUES = {"1": True, "0": False, "": False}
-
-
-class ImportRefused(Exception):
-    """The file as a whole cannot be read (encoding, header)."""
+ENCODING_REFUSED = "文字コードを判別できません。UTF-8 または Shift_JIS で保存してください。"
 
 
 @dataclass
@@ -28,16 +25,6 @@ class Report:
     updated: int = 0
     unchanged: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
-
-
-def decode(content: bytes) -> str:
-    """UTF-8 (with or without BOM), else Shift_JIS (CP932); anything else is refused."""
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ImportRefused("文字コードを判別できません。UTF-8 または Shift_JIS で保存してください。")
 
 
 def _date(value: str) -> dt.date:
@@ -49,24 +36,25 @@ def _date(value: str) -> dt.date:
 
 def import_certificates(union: Union, content: bytes) -> Report:
     """Create or update the certificates the file lists for persons of `union`."""
-    reader = csv.DictReader(io.StringIO(decode(content), newline=""))
-    header = [name.strip() for name in reader.fieldnames or []]
-    missing = [name for name in REQUIRED if name not in header]
+    stream = io.BytesIO(content)
+    try:
+        encoding, _digest = detect_encoding(stream)
+    except ImportRefused:
+        raise ImportRefused(ENCODING_REFUSED) from None
+    records = Records(stream, encoding)
+    missing = [name for name in REQUIRED if name not in records.header]
     if missing:
         raise ImportRefused(f"必須の列がありません: {'、'.join(missing)}")
-    reader.fieldnames = header
-    persons = {
-        (p.household.symbol, p.household.number, p.branch): p
-        for p in Person.objects.filter(household__union=union).select_related("household")
-    }
+    persons = persons_by_key(union)
     existing = {
         cert.person_id: cert
         for cert in EligibilityCertificate.objects.filter(person__household__union=union)
     }
     report = Report()
-    for row in reader:
-        line = reader.line_num
-        values = {key: (value or "").strip() for key, value in row.items() if key}
+    for line, fields in records:
+        values = {
+            name: fields[i].strip() if i < len(fields) else "" for name, i in records.index.items()
+        }
         if not any(values.values()):
             continue
         person = persons.get((values["記号"], values["番号"], values["枝番"]))
@@ -96,9 +84,12 @@ def import_certificates(union: Union, content: bytes) -> Report:
             "suspended": SUSPENDED_VALUES[suspended_text],
             "suspension_reason": values.get("利用停止の理由", "")[:200],
         }
-        cert = existing.get(person.pk)
+        person_id, _household_id = person
+        cert = existing.get(person_id)
         if cert is None:
-            existing[person.pk] = EligibilityCertificate.objects.create(person=person, **wanted)
+            existing[person_id] = EligibilityCertificate.objects.create(
+                person_id=person_id, **wanted
+            )
             report.created += 1
         elif all(getattr(cert, key) == value for key, value in wanted.items()):
             report.unchanged += 1

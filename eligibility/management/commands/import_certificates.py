@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import CommandError, CommandParser
 
-from eligibility.imports import ImportRefused, import_certificates
+from eligibility.imports import import_certificates
+from kosmo.imports import ImportRefused
 from kosmo.management.base import UnionCommand
 
 
