@@ -204,7 +204,7 @@ def phase_timers():
 
         setattr(owner, name, timed)
 
-    wrap(imports, "_detect_encoding", "read + SHA-256 + encoding check")
+    wrap(imports, "detect_encoding", "read + SHA-256 + encoding check")
     wrap(imports._Staging, "load", "parse, check, COPY into staging")
     wrap(imports._Staging, "remove_duplicates", "duplicate keys (window query)")
     wrap(imports._Staging, "delete_replaced", "delete replaced (person, month)")
