@@ -318,20 +318,19 @@ def compare_person_lookup(union, path: Path) -> None:
     """The dict (one query + a lookup per row) against a join in SQL, on the same keys."""
     from django.db import connection, transaction
 
-    from medical.imports import _person_lookup
+    from kosmo.imports import person_lookup
 
     with open(path, encoding="utf-8", newline="") as data:
         reader = csv.reader(data)
         next(reader)
         keys = [(row[0], row[1], row[2]) for row in reader]
-    index = {"記号": 0, "番号": 1, "枝番": 2}
     start = time.perf_counter()
-    lookup = _person_lookup(union)
+    lookup = person_lookup(union)
     built = time.perf_counter() - start
     start = time.perf_counter()
     errors: list[str] = []
     for key in keys:
-        lookup(key, index, errors)
+        lookup(*key, errors)
     looked_up = time.perf_counter() - start
     assert not errors
 

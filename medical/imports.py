@@ -276,16 +276,6 @@ def _month_parser() -> Callable[[str, list[str]], str | None]:
     return parse
 
 
-def _person_lookup(union: Union) -> Callable[[list[str], dict, list[str]], tuple | None]:
-    """The 記号・番号・枝番 columns of a row → (person id, household id), or None with reasons."""
-    lookup = person_lookup(union)
-
-    def person_of(fields: list[str], index: dict, errors: list[str]) -> tuple | None:
-        return lookup(fields[index["記号"]], fields[index["番号"]], fields[index["枝番"]], errors)
-
-    return person_of
-
-
 # --- Claims and prescriptions: staged, then replaced by (person, 診療年月) ----------------------
 
 
@@ -304,11 +294,11 @@ class _MonthlyKind:
 
 def _line_parser(union: Union):
     """The columns claims and prescriptions share: 記号・番号・枝番, 診療年月, 医療機関."""
-    person_of = _person_lookup(union)
+    person_of = person_lookup(union)
     month_of = _month_parser()
 
     def line_of(fields: list[str], ix: dict, errors: list[str]) -> tuple:
-        person = person_of(fields, ix, errors)
+        person = person_of(fields[ix["記号"]], fields[ix["番号"]], fields[ix["枝番"]], errors)
         month = month_of(fields[ix["診療年月"]], errors)
         code = _text(
             fields,
