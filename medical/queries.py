@@ -94,17 +94,17 @@ def latest_statement(user: User) -> Statement:
 
 def latest_year_statement(
     user: User, *, person_id: int | None = None
-) -> tuple[Statement, int | None]:
+) -> tuple[Statement, dt.date | None]:
     """MED-3 年間 by default: the calendar year of the newest 診療年月 the member may see (of
-    `person_id` only, if given), in one query; and that year (None without any claims)."""
+    `person_id` only, if given), in one query; and a month of that year (None without any
+    claims)."""
     visible = claims(user)
     year_start = Trunc(_newest_month(visible), "year", output_field=DateField())
     # Nothing is newer than the newest month: from its 1 January on is exactly its year.
     result = statement(claims(user, person_id=person_id).filter(service_month__gte=year_start))
     if result.rows:
-        return result, result.rows[0].service_month.year
-    latest = latest_month(user)  # none of this person's: the year still comes from everyone's
-    return result, latest.year if latest else None
+        return result, result.rows[0].service_month
+    return result, latest_month(user)  # none of this person's: the year is still everyone's
 
 
 def month_statement(user: User, month: dt.date, *, person_id: int | None = None) -> Statement:

@@ -22,21 +22,22 @@ def _month(year: int, month: int) -> dt.date:
         raise Http404("no such month") from None
 
 
-def _filtered_period(
-    request: HttpRequest, latest: dt.date | None, *, form: ClaimFilterForm | None = None
-) -> tuple[ClaimFilterForm, dt.date, dt.date, int | None]:
-    """「診療年月・受診者で絞り込む」: the form and the chosen months and person; by default
-    the calendar year of the newest data, everyone the member may see."""
-    if form is None:
-        form = ClaimFilterForm(request.GET or None, persons=queries.visible_persons(request.user))
+def _chosen(form: ClaimFilterForm) -> tuple[dt.date | None, dt.date | None, int | None]:
+    """「診療年月・受診者で絞り込む」's answer: the months from and to (None: not given) and the
+    person's id (None: everyone the member may see). An invalid form chooses nothing."""
+    if not (form.is_bound and form.is_valid()):
+        return None, None, None
+    person = form.cleaned_data["person"]
+    return form.cleaned_data["start"], form.cleaned_data["end"], person.pk if person else None
+
+
+def _in_year(
+    latest: dt.date | None, start: dt.date | None, end: dt.date | None
+) -> tuple[dt.date, dt.date]:
+    """`start` and `end`, each by default January or December of the calendar year of the
+    newest data (this year without any)."""
     year = (latest or timezone.localdate()).year
-    start, end, person_id = dt.date(year, 1, 1), dt.date(year, 12, 1), None
-    if form.is_bound and form.is_valid():
-        start = form.cleaned_data["start"] or start
-        end = form.cleaned_data["end"] or end
-        person = form.cleaned_data["person"]
-        person_id = person.pk if person else None
-    return form, start, end, person_id
+    return start or dt.date(year, 1, 1), end or dt.date(year, 12, 1)
 
 
 @member_required
@@ -69,17 +70,13 @@ def month(request: HttpRequest, year: int, month: int) -> HttpResponse:
 def annual(request: HttpRequest) -> HttpResponse:
     """MED-3 年間: a calendar year, filterable by 診療年月 and 受診者."""
     form = ClaimFilterForm(request.GET or None, persons=queries.visible_persons(request.user))
-    chosen = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    person_id = chosen["person"].pk if chosen.get("person") else None
-    if chosen.get("start") or chosen.get("end"):
-        form, start, end, person_id = _filtered_period(
-            request, queries.latest_month(request.user), form=form
-        )
+    start, end, person_id = _chosen(form)
+    if start or end:
+        start, end = _in_year(queries.latest_month(request.user), start, end)
         statement = queries.period_statement(request.user, start, end, person_id=person_id)
     else:  # the newest year: found with its claims in one query
-        statement, year = queries.latest_year_statement(request.user, person_id=person_id)
-        year = year or timezone.localdate().year
-        start, end = dt.date(year, 1, 1), dt.date(year, 12, 1)
+        statement, latest = queries.latest_year_statement(request.user, person_id=person_id)
+        start, end = _in_year(latest, None, None)
     return render(
         request,
         "medical/annual.html",
@@ -145,9 +142,9 @@ def prescriptions(request: HttpRequest, year: int | None = None, month: int | No
 @feature_required("prescriptions")
 def prescriptions_annual(request: HttpRequest) -> HttpResponse:
     """年間の処方医薬品明細, filterable by 診療年月 and 受診者 (manual §4-3 (2-1), (2-3))."""
-    form, start, end, person_id = _filtered_period(
-        request, queries.latest_prescription_month(request.user)
-    )
+    form = ClaimFilterForm(request.GET or None, persons=queries.visible_persons(request.user))
+    start, end, person_id = _chosen(form)
+    start, end = _in_year(queries.latest_prescription_month(request.user), start, end)
     lines = queries.prescriptions(request.user, person_id=person_id).filter(
         service_month__gte=start, service_month__lte=end
     )
