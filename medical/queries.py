@@ -30,16 +30,6 @@ class Totals:
     patient_paid: int = 0
 
 
-def _totals(claims: QuerySet[Claim]) -> Totals:
-    sums = claims.aggregate(
-        total_cost=Sum("total_cost"),
-        insurer_paid=Sum("insurer_paid"),
-        public_paid=Sum("public_paid"),
-        patient_paid=Sum("patient_paid"),
-    )
-    return Totals(**{key: value or 0 for key, value in sums.items()})
-
-
 def visible_persons(user: User) -> QuerySet[Person]:
     """受診者 choices: the household for the insured, only themself for a dependent."""
     return Person.objects.visible_to(user).order_by("branch")
