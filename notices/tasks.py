@@ -62,7 +62,8 @@ def email_notice(notice_id: int) -> int:
         users = (
             User.objects.filter(person__isnull=False, pk__gt=notice.email_cursor)
             .filter(Q(email_preference__isnull=True) | Q(email_preference__news=True))
-            .select_related("email_preference", "union")
+            # the mail greets each member by name (display_name reads the person)
+            .select_related("email_preference", "union", "person")
             .order_by("pk")
         )
         if notice.union_id is not None:

@@ -140,3 +140,15 @@ def test_disqualified_members_and_future_members_are_not_reached(union, members)
     reached = _reached(broadcast, timezone.localdate())
     assert members["retired"].pk not in reached
     assert newcomer.pk not in reached
+
+
+def test_broadcast_mails_load_the_members_names_without_a_query_each(union, members):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    broadcast = BroadcastFactory(union=union)
+    services.send_broadcast(broadcast)
+    with CaptureQueriesContext(connection) as context:
+        assert tasks.email_broadcast(broadcast.pk) == 3  # taro, hanako, ken have accounts
+    person_reads = [q for q in context.captured_queries if 'FROM "kosmo_person"' in q["sql"]]
+    assert len(person_reads) <= 1

@@ -114,3 +114,20 @@ def test_notice_mails_go_out_in_batches(union, monkeypatch, django_capture_on_co
 
     assert sorted(e.to[0] for e in OutboundEmail.objects.all()) == sorted(u.email for u in users)
     assert tasks.email_notice(notice.pk) == 0
+
+
+def _person_queries(call) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        call()
+    return sum('FROM "kosmo_person"' in q["sql"] for q in context.captured_queries)
+
+
+def test_notice_mails_load_the_members_names_without_a_query_each(union):
+    for _ in range(4):
+        factories.UserFactory(person__household=factories.HouseholdFactory(union=union))
+    notice = NoticeFactory(union=union, send_email=True)
+
+    assert _person_queries(lambda: tasks.email_notice(notice.pk)) == 0
