@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from eligibility import queries
 from eligibility.models import AddressChangeRequest, OrganDonationIntent
-from eligibility.queries import NOTICE_KIND
 from kosmo import documents
 from kosmo.models import DocumentJob, Person
 
@@ -49,7 +49,9 @@ def check_birth_date(*, user: User, person: Person, birth_date: dt.date) -> bool
 
 def request_notice(*, user: User, person: Person) -> DocumentJob:
     """Queue the person's 資格情報のお知らせ (or return the job already running/ready)."""
-    return documents.request_document(owner=user, kind=NOTICE_KIND, params={"person": person.pk})
+    return documents.request_document(
+        owner=user, kind=queries.NOTICE_KIND, params={"person": person.pk}
+    )
 
 
 def retry_notice(*, job: DocumentJob) -> DocumentJob:
@@ -62,11 +64,11 @@ def request_address_change(
 ) -> tuple[AddressChangeRequest, bool]:
     """Record a 住所変更 for staff; the same pending change sent twice is recorded once.
     Returns the request and whether it is new."""
-    existing = (
-        AddressChangeRequest.objects.select_for_update()
-        .filter(person=person, applied_at__isnull=True, postal_code=postal_code, address=address)
-        .first()
-    )
+    # Lock the person, not the (maybe absent) request row: two 「確定」 at once wait in turn.
+    Person.objects.select_for_update().filter(pk=person.pk).first()
+    existing = AddressChangeRequest.objects.filter(
+        person=person, applied_at__isnull=True, postal_code=postal_code, address=address
+    ).first()
     if existing is not None:
         return existing, False
     change = AddressChangeRequest.objects.create(
@@ -100,7 +102,7 @@ def record_organ_donation(
         organs = []
     with transaction.atomic():
         Person.objects.select_for_update().filter(pk=person.pk).first()  # one at a time
-        current = person.organ_donation_intents.order_by("-recorded_at", "-pk").first()
+        current = queries.current_organ_donation(person)
         if current is not None and current.choice == choice and current.excluded_organs == organs:
             return current, False
         intent = OrganDonationIntent.objects.create(
