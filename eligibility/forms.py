@@ -60,6 +60,11 @@ class BirthDateForm(forms.Form):
         return data
 
 
+# What members type around the 7 digits: 〒, spaces and the dashes a Japanese IME offers
+# (NFKC leaves ‐ − – — ー as they are).
+POSTAL_CODE_SEPARATORS = r"[\s〒\-‐‑‒–—―−ー]"
+
+
 class AddressForm(forms.Form):
     postal_code = forms.CharField(
         label=_("郵便番号"),
@@ -85,8 +90,8 @@ class AddressForm(forms.Form):
         self.fields["address"].widget.attrs.update({"autocomplete": "street-address"})
 
     def clean_postal_code(self) -> str:
-        digits = _half_width(self.cleaned_data["postal_code"]).replace("-", "").replace("ー", "")
-        if not re.fullmatch(r"\d{7}", digits):
+        digits = re.sub(POSTAL_CODE_SEPARATORS, "", _half_width(self.cleaned_data["postal_code"]))
+        if not re.fullmatch(r"[0-9]{7}", digits):
             raise forms.ValidationError(
                 _("郵便番号は7桁の数字で入力してください(例: 160-0023)。"), code="invalid"
             )

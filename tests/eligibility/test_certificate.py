@@ -282,6 +282,17 @@ def test_full_width_postal_codes_are_normalised(member_client, insured_certifica
     assert AddressChangeRequest.objects.get().postal_code == "160-0023"
 
 
+@pytest.mark.parametrize(
+    "typed", ["〒160-0023", "160−0023", "160‐0023", "１６０ー００２３", "160 0023"]
+)
+def test_postal_codes_typed_with_a_mark_dash_or_space_are_accepted(
+    member_client, insured_certificate, typed
+):
+    _address(member_client, insured_certificate, "save", postal_code=typed)
+
+    assert AddressChangeRequest.objects.get().postal_code == "160-0023"
+
+
 def test_edit_from_the_confirmation_keeps_the_input(member_client, insured_certificate):
     response = _address(member_client, insured_certificate, "edit")
 
