@@ -287,6 +287,16 @@ class Evaluation:
     referrals: list[str] = field(default_factory=list)  # item keys at 受診勧奨判定値
 
     @property
+    def findings(self) -> list[CategoryGrade]:
+        """The graded categories that are not A (B–D), in the rules' order."""
+        return [c for c in self.categories if c.grade and c.grade != "A"]
+
+    @property
+    def risks(self) -> list[CategoryGrade]:
+        """The findings with a リスク解説 to show."""
+        return [c for c in self.findings if c.risk]
+
+    @property
     def metabolic_label(self) -> str:
         return Metabolic.LABELS[self.metabolic]
 

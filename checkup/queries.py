@@ -179,11 +179,7 @@ def recommended_columns(union, assessment: Assessment | None, limit: int = 3) ->
     one query."""
     ranked = []
     if assessment is not None:
-        ranked = sorted(
-            (c for c in assessment.evaluation.categories if c.grade and c.grade != "A"),
-            key=lambda c: c.grade,
-            reverse=True,
-        )
+        ranked = sorted(assessment.evaluation.findings, key=lambda c: c.grade, reverse=True)
     order = {category.key: position for position, category in enumerate(ranked)}
     chosen = list(columns(union))
     chosen.sort(key=lambda column: (order.get(column.category, len(order)), column.order))

@@ -72,11 +72,7 @@ def rich(request: HttpRequest) -> HttpResponse:
     context.update(
         assessment=assessment,
         columns=queries.recommended_columns(request.union, assessment),
-        risks=[
-            category
-            for category in (assessment.evaluation.categories if assessment else [])
-            if category.grade and category.grade != "A" and category.risk
-        ],
+        risks=assessment.evaluation.risks if assessment else [],
     )
     return render(request, "checkup/rich.html", context)
 

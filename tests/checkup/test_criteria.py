@@ -76,3 +76,14 @@ def test_item_and_category_grades_match_the_case(rules, case):
 def test_every_case_of_the_reference_file_is_here():
     assert len(CASES) == 55
     assert {case["case"] for case in CASES} == {str(n) for n in range(1, 56)}
+
+
+def test_findings_are_the_categories_graded_below_a(rules):
+    facts = Facts(
+        sex="1", age=50, values={"sbp": Decimal("142"), "ldl": Decimal("100"), "fpg": Decimal(90)}
+    )
+
+    evaluation = criteria.evaluate(rules, facts)
+
+    assert [c.key for c in evaluation.findings] == ["bp"]
+    assert evaluation.risks == [c for c in evaluation.findings if c.risk]
