@@ -41,10 +41,7 @@ def import_certificates(union: Union, content: bytes) -> Report:
         encoding, _digest = detect_encoding(stream)
     except ImportRefused:
         raise ImportRefused(ENCODING_REFUSED) from None
-    records = Records(stream, encoding)
-    missing = [name for name in REQUIRED if name not in records.header]
-    if missing:
-        raise ImportRefused(f"必須の列がありません: {'、'.join(missing)}")
+    records = Records(stream, encoding, required=REQUIRED)
     persons = persons_by_key(union)
     existing = {
         cert.person_id: cert

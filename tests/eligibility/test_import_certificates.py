@@ -95,3 +95,10 @@ def test_a_file_without_the_required_columns_is_refused(tmp_path, union, persons
         _run(tmp_path, union, "記号,番号,枝番,交付年月日\n1001,00001,00,2025-12-02\n")
     with pytest.raises(CommandError, match="文字コードを判別できません"):
         _run(tmp_path, union, HEADER, encoding="utf-16")
+
+
+def test_a_file_naming_a_column_twice_is_refused(tmp_path, union, persons):
+    with pytest.raises(CommandError, match="列名が重複しています: 有効期限"):
+        _run(tmp_path, union, "記号,番号,枝番,交付年月日,有効期限,有効期限\n")
+
+    assert not EligibilityCertificate.objects.exists()
