@@ -155,3 +155,29 @@ def test_each_member_sees_their_own_header(member_client, dependent):
 
     assert "山田 太郎" in first and "山田 太郎" in again
     assert dependent.display_name in second and "山田 太郎" not in second
+
+
+def test_a_header_rendered_once_never_shows_another_unions_brand(
+    member_client, union, other_union_member
+):
+    # Members of two unions with the same name and the same counts: the cached header, footer
+    # and sub-navigation are each keyed by the union, so neither portal shows the other's.
+    from django.test import Client
+
+    other_union = other_union_member.person.household.union
+    other_union.domain = "localhost"
+    other_union.save()
+    person = other_union_member.person
+    person.family_name, person.given_name = "山田", "太郎"
+    person.save()
+    other = Client(HTTP_HOST="localhost")
+    other.force_login(other_union_member)
+
+    mine = member_client.get("/medical/").content.decode()
+    theirs = other.get("/medical/").content.decode()
+    again = member_client.get("/medical/").content.decode()
+
+    assert "山田 太郎" in mine and "山田 太郎" in theirs
+    assert union.name in mine and other_union.name not in mine
+    assert other_union.name in theirs and union.name not in theirs
+    assert union.name in again and other_union.name not in again

@@ -268,3 +268,19 @@ def test_the_hub_links_to_the_latest_benefit_payments_when_contracted(member_cli
     union.save()
 
     assert "/benefits/latest/" not in member_client.get("/medical/").content.decode()
+
+
+def test_the_sub_navigation_offers_only_the_unions_services(member_client, union):
+    from kosmo import tenancy
+
+    html = _html(member_client.get("/medical/"))
+    assert "処方医薬品照会" in html and "医療費控除申請用データ (e-Tax)" in html
+
+    union.set_enabled_features(union.enabled_feature_keys - {"prescriptions", "etax"})
+    union.save()
+    tenancy.forget_unions()
+
+    html = _html(member_client.get("/medical/"))
+    assert "処方医薬品照会" not in html
+    assert "医療費控除申請用データ (e-Tax)" not in html
+    assert "最新の自己負担額" in html
