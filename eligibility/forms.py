@@ -27,9 +27,12 @@ def _half_width(value: str) -> str:
 class BirthDateForm(forms.Form):
     """年 / 月 / 日 of one row of 資格情報のお知らせ (西暦)."""
 
-    year = forms.CharField(label=_("年"), max_length=4, required=False)
-    month = forms.CharField(label=_("月"), max_length=2, required=False)
-    day = forms.CharField(label=_("日"), max_length=2, required=False)
+    # No max_length on the fields: a value too long fails as a field error the row does not
+    # show, and then reads as empty; clean() gives the one format message (the input's
+    # maxlength still stops a browser typing more).
+    year = forms.CharField(label=_("年"), required=False)
+    month = forms.CharField(label=_("月"), required=False)
+    day = forms.CharField(label=_("日"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -39,6 +42,7 @@ class BirthDateForm(forms.Form):
                     "inputmode": "numeric",
                     "autocomplete": "off",
                     "size": size,
+                    "maxlength": size,
                     "class": f"birth-date__{name}",
                 }
             )

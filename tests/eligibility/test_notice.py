@@ -152,6 +152,8 @@ def test_the_pdf_carries_the_statutory_items_in_wareki(
         ("1981", "2", "30", INVALID),
         ("81", "3", "3", INVALID),
         ("一九八一", "3", "3", INVALID),
+        ("19811", "3", "3", INVALID),
+        ("1981", "003", "3", INVALID),
         ("1981", "", "3", REQUIRED),
         ("", "", "", REQUIRED),
     ],
