@@ -23,6 +23,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from kosmo import dates
+
 RULES_FILE = Path(__file__).resolve().parent / "rules" / "criteria_r6.json"
 
 GRADES = ("A", "B", "C", "D")
@@ -249,8 +251,7 @@ def worst(grades: Iterable[str | None]) -> str | None:
 
 def fiscal_year_age(birth_date: dt.date, exam_date: dt.date) -> int:
     """The age reached by the end of the 年度 (31 March) of the exam (特定保健指導 step 5)."""
-    year = exam_date.year if exam_date.month >= 4 else exam_date.year - 1
-    end = dt.date(year + 1, 3, 31)
+    _, end = dates.fiscal_year_bounds(dates.fiscal_year(exam_date))
     return end.year - birth_date.year - ((end.month, end.day) < (birth_date.month, birth_date.day))
 
 

@@ -15,7 +15,6 @@ from checkup.models import Checkup, CheckupResult, Column
 from kosmo.models import Person
 
 TABLE_EXAMS = 5  # the table shows the five most recent checkups, newest first
-WEEKDAYS = "月火水木金土日"
 
 
 def visible_persons(user: User) -> QuerySet[Person]:
@@ -32,11 +31,6 @@ def chosen_person(member: Person, persons: list[Person], person_id: str | None) 
         if str(person.pk) == str(person_id):
             return person
     raise Http404("no such person for this member")
-
-
-def exam_label(day: dt.date) -> str:
-    """``2023年 6/14 (水)`` as the manual's table heads its columns."""
-    return f"{day.year}年 {day.month}/{day.day} ({WEEKDAYS[day.weekday()]})"
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 as tests/checkup/cases.csv), and the rules' edges the cases do not reach."""
 
 import csv
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
@@ -87,3 +88,12 @@ def test_findings_are_the_categories_graded_below_a(rules):
 
     assert [c.key for c in evaluation.findings] == ["bp"]
     assert evaluation.risks == [c for c in evaluation.findings if c.risk]
+
+
+def test_age_is_the_one_reached_by_the_end_of_the_exams_fiscal_year():
+    june, february = dt.date(2025, 6, 14), dt.date(2026, 2, 1)
+
+    assert criteria.fiscal_year_age(dt.date(1975, 3, 31), june) == 51
+    assert criteria.fiscal_year_age(dt.date(1975, 4, 1), june) == 50
+    assert criteria.fiscal_year_age(dt.date(1975, 4, 1), february) == 50
+    assert criteria.fiscal_year_age(dt.date(1976, 3, 31), dt.date(2026, 4, 1)) == 51
