@@ -6,7 +6,15 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 
 from kosmo.models import Person, Union
-from notices.models import FaqCategory, FaqQuestion, GuideSection, Message, Notice, NoticeRead
+from notices.models import (
+    EmailPreference,
+    FaqCategory,
+    FaqQuestion,
+    GuideSection,
+    Message,
+    Notice,
+    NoticeRead,
+)
 
 
 def notices_for(person: Person, union: Union) -> QuerySet[Notice]:
@@ -36,6 +44,15 @@ def get_message_for_member(person: Person, pk: int) -> Message:
     if message is None:
         raise Http404("no such message")
     return message
+
+
+def email_preference_of(user) -> EmailPreference:
+    """The account's Eメール通知設定. An account that never saved one receives both e-mails:
+    an unsaved row with the model's defaults (read from `user.email_preference` when loaded)."""
+    try:
+        return user.email_preference
+    except EmailPreference.DoesNotExist:
+        return EmailPreference(user_id=user.pk)
 
 
 def guide_sections(union: Union | None) -> QuerySet[GuideSection]:

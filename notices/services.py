@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from kosmo.mail import send_templated_mail
 from kosmo.models import Person
-from notices import unread
+from notices import queries, unread
 from notices.models import Broadcast, EmailPreference, Message, Notice, NoticeRead, Reply
 
 if TYPE_CHECKING:
@@ -36,11 +36,7 @@ def wants_email(user: User | None, kind: str) -> bool:
     account with an address, not opted out."""
     if user is None or not user.is_active or not user.email:
         return False
-    try:
-        preference = user.email_preference
-    except EmailPreference.DoesNotExist:
-        return True
-    return getattr(preference, kind)
+    return getattr(queries.email_preference_of(user), kind)
 
 
 def _account_of(person: Person) -> User | None:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from kosmo.access import member_required
 from notices import queries, services
 from notices.forms import EmailPreferenceForm, ProfileForm, ReplyForm
-from notices.models import EmailPreference, Profile
+from notices.models import Profile
 
 PAGE_SIZE = 20
 
@@ -108,16 +108,10 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
 @member_required
 def email_settings(request: HttpRequest) -> HttpResponse:
     """NTC-4 Eメール通知設定: receive or refuse the news and MY mail e-mails."""
-    current = EmailPreference.objects.filter(user=request.user).first()
-    initial = (
-        {"news": current.news, "my_mail": current.my_mail}
-        if current
-        else {
-            "news": True,
-            "my_mail": True,
-        }
+    current = queries.email_preference_of(request.user)
+    form = EmailPreferenceForm(
+        request.POST or None, initial={"news": current.news, "my_mail": current.my_mail}
     )
-    form = EmailPreferenceForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.set_email_preferences(request.user, **form.cleaned_data)
         messages.success(request, _("Eメール通知設定を保存しました。"))
