@@ -2,6 +2,7 @@
 臓器提供の意思表示 members confirmed (read-only). Each scoped to the staff member's union."""
 
 from django.contrib import admin, messages
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -34,12 +35,13 @@ class EligibilityCertificateAdmin(UnionScopedAdmin):
 
     @admin.action(description=_("選択した資格確認書を利用停止にする"))
     def suspend(self, request, queryset):
-        count = queryset.update(suspended=True)
+        # update() skips auto_now: 更新日時 is set here so staff see when it was stopped.
+        count = queryset.update(suspended=True, updated_at=timezone.now())
         self.message_user(request, _("%(count)d件を利用停止にしました。") % {"count": count})
 
     @admin.action(description=_("選択した資格確認書の利用停止を解除する"))
     def resume(self, request, queryset):
-        count = queryset.update(suspended=False, suspension_reason="")
+        count = queryset.update(suspended=False, suspension_reason="", updated_at=timezone.now())
         self.message_user(request, _("%(count)d件の利用停止を解除しました。") % {"count": count})
 
 

@@ -1,6 +1,8 @@
 """Staff screens: certificates, 住所変更 requests (applied to the person), 臓器提供 read-only;
 each scoped to the staff member's union."""
 
+import datetime as dt
+
 from django.contrib.auth.models import Permission
 
 from eligibility.models import AddressChangeRequest, EligibilityCertificate, OrganDonationIntent
@@ -115,3 +117,19 @@ def test_an_unrelated_persons_certificate_cannot_be_added_by_staff(
 
     assert response.status_code == 200  # the form refuses a person outside the union
     assert not EligibilityCertificate.objects.exists()
+
+
+def test_suspending_and_resuming_stamp_the_update_time(client, staff, insured):
+    cert = CertificateFactory(person=insured.person)
+    EligibilityCertificate.objects.filter(pk=cert.pk).update(
+        updated_at=dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    )
+    client = _staff_client(client, staff)
+
+    for action in ("suspend", "resume"):
+        before = EligibilityCertificate.objects.get(pk=cert.pk).updated_at
+        client.post(
+            "/admin/eligibility/eligibilitycertificate/",
+            {"action": action, "_selected_action": [cert.pk]},
+        )
+        assert EligibilityCertificate.objects.get(pk=cert.pk).updated_at > before, action
