@@ -157,9 +157,12 @@ def mark_message_read(message: Message) -> None:
         unread.bump_person(message.recipient_id)
 
 
+@transaction.atomic
 def reply(message: Message, *, body: str, token: uuid.UUID) -> tuple[Reply, bool]:
     """Store a member's reply to a 「要返信」 message. The same form (token) sent again
     returns the first reply instead of a second one. Returns (reply, created)."""
+    # One reply at a time per member, so parallel submits cannot all pass the limit below.
+    Person.objects.select_for_update().filter(pk=message.recipient_id).values("pk").first()
     existing = Reply.objects.filter(message=message, token=token).first()
     if existing is not None:
         return existing, False

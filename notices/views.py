@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -53,10 +52,9 @@ def mail_detail(request: HttpRequest, pk: int) -> HttpResponse:
         form = ReplyForm(request.POST)
         if form.is_valid():
             try:
-                with transaction.atomic():
-                    _reply, created = services.reply(
-                        message, body=form.cleaned_data["body"], token=form.cleaned_data["token"]
-                    )
+                _reply, created = services.reply(
+                    message, body=form.cleaned_data["body"], token=form.cleaned_data["token"]
+                )
             except services.ReplyRefused as refused:
                 refusal = str(refused)
                 form.add_error(None, refusal)
