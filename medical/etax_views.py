@@ -31,12 +31,6 @@ class YearForm(forms.Form):
             "発行対象年は%(first)s年〜%(last)s年の中から選択してください。"
         ) % {"first": years[-1], "last": years[0]}
 
-    def is_valid(self) -> bool:
-        valid = super().is_valid()
-        if not valid:  # the error beside the field (components/field.html) describes it
-            self.fields["year"].widget.attrs["aria-describedby"] = f"{self['year'].auto_id}_error"
-        return valid
-
 
 def _page(
     request: HttpRequest,
