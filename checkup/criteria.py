@@ -215,7 +215,7 @@ class Rules:
             condition = item.for_sex(item.in_reference, sex)
             out_of_range = condition is not None and not matches(condition, value)
             if out_of_range:
-                direction = "high"
+                direction = "low" if _below(condition, value) else "high"
         referral_condition = item.for_sex(item.referral, sex)
         referral = referral_condition is not None and matches(referral_condition, value)
         return Judged(grade, out_of_range, direction, referral)
@@ -242,6 +242,13 @@ def matches(condition: Mapping[str, Any], value: Decimal | str) -> bool:
         ):
             return False
     return True
+
+
+def _below(condition: Mapping[str, Any], value: Decimal | str) -> bool:
+    """Whether `value` misses one of the condition's lower bounds (ge/gt): a low value."""
+    return any(
+        key in ("ge", "gt") and not matches({key: bound}, value) for key, bound in condition.items()
+    )
 
 
 def worst(grades: Iterable[str | None]) -> str | None:

@@ -1,6 +1,7 @@
 """The judgement engine against every worked case of reference/checkup/cases.csv (copied here
 as tests/checkup/cases.csv), and the rules' edges the cases do not reach."""
 
+import copy
 import csv
 import datetime as dt
 from decimal import Decimal
@@ -97,3 +98,17 @@ def test_age_is_the_one_reached_by_the_end_of_the_exams_fiscal_year():
     assert criteria.fiscal_year_age(dt.date(1975, 4, 1), june) == 50
     assert criteria.fiscal_year_age(dt.date(1975, 4, 1), february) == 50
     assert criteria.fiscal_year_age(dt.date(1976, 3, 31), dt.date(2026, 4, 1)) == 51
+
+
+def test_a_value_below_a_reference_lower_bound_is_marked_low():
+    data = copy.deepcopy(criteria.base_rules())
+    for raw in data["items"]:
+        if raw["key"] == "glucose_random":
+            raw["in_reference"] = {"*": {"ge": 70, "lt": 100}}
+    rules = Rules(data)
+    item = rules.items["glucose_random"]
+
+    assert rules.judge(item, "1", Decimal("60")).direction == "low"
+    assert rules.judge(item, "1", Decimal("120")).direction == "high"
+    assert rules.judge(item, "1", Decimal("80")).direction == ""
+    assert rules.judge(rules.items["urine_glucose"], "1", "+").direction == "high"
