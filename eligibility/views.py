@@ -28,7 +28,7 @@ def _prefix(person) -> str:
     return f"p{person.pk}"
 
 
-def _notice_page(request, *, failed_person=None, failed_form=None, locked=False, status=200):
+def _notice_page(request, *, failed_person=None, failed_form=None, status=200):
     rows = []
     for row in queries.notice_rows(request.user):
         if failed_person is not None and row.person.pk == failed_person.pk:
@@ -43,7 +43,6 @@ def _notice_page(request, *, failed_person=None, failed_form=None, locked=False,
             "rows": rows,
             "is_insured": request.member.is_insured,
             "failed_form": failed_form,
-            "locked": locked,
         },
         status=status,
     )
@@ -72,9 +71,7 @@ def notice(request: HttpRequest) -> HttpResponse:
         )
     except services.BirthDateLocked:
         form.add_error(None, BIRTH_DATE_LOCKED)
-        return _notice_page(
-            request, failed_person=person, failed_form=form, locked=True, status=429
-        )
+        return _notice_page(request, failed_person=person, failed_form=form, status=429)
     if not matches:
         form.add_error(None, BIRTH_DATE_MISMATCH)
         return _notice_page(request, failed_person=person, failed_form=form)
@@ -220,18 +217,10 @@ def organ_donation(request: HttpRequest, pk: int) -> HttpResponse:
     choice = form.cleaned_data["choice"]
     excluded = form.cleaned_data["excluded_organs"]
     if step != "save":
-        labels = dict(OrganDonationIntent.Organ.choices)
+        # Unsaved: the record's own labels word the confirmation as the card will.
+        intent = OrganDonationIntent(person=person, choice=choice, excluded_organs=excluded)
         return render(
-            request,
-            "eligibility/organ_confirm.html",
-            {
-                **context,
-                "form": form,
-                "choice_label": OrganDonationIntent.Choice(choice).label,
-                "excluded_labels": [
-                    labels[key] for key in OrganDonationIntent.Organ.values if key in excluded
-                ],
-            },
+            request, "eligibility/organ_confirm.html", {**context, "form": form, "intent": intent}
         )
     _intent, created = services.record_organ_donation(
         user=request.user, person=person, choice=choice, excluded_organs=excluded
