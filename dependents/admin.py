@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -85,7 +86,9 @@ class DependentSurveyAdmin(UnionScopedAdmin):
         "published",
         "target_count",
     ]
-    list_filter = ["published", "union"]
+    # RelatedOnlyFieldListFilter: the filter lists only what the staff member's queryset holds,
+    # never another union's names or campaign titles.
+    list_filter = ["published", ("union", admin.RelatedOnlyFieldListFilter)]
     inlines = [CriterionInline, QuestionInline, DocumentRuleInline, FaqInline]
     actions = ["select_by_rules"]
     fieldsets = [
@@ -104,9 +107,17 @@ class DependentSurveyAdmin(UnionScopedAdmin):
         ),
     ]
 
-    @admin.display(description=_("調査対象者数"))
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("union")
+            .annotate(_targets=Count("targets"))
+        )
+
+    @admin.display(description=_("調査対象者数"), ordering="_targets")
     def target_count(self, survey):
-        return survey.targets.count()
+        return survey._targets
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "union" and _staff_union_id(request) is not None:
@@ -166,7 +177,7 @@ class SurveyTargetAdmin(UnionScopedAdmin):
         "result",
         "result_at",
     ]
-    list_filter = ["result", "survey", "selected_by"]
+    list_filter = ["result", ("survey", admin.RelatedOnlyFieldListFilter), "selected_by"]
     list_select_related = ["person__household", "survey"]
     search_fields = [
         "person__family_name",
@@ -326,7 +337,7 @@ class UploadAdmin(UnionScopedAdmin):
         "file_link",
     ]
     list_select_related = ["target__person"]
-    list_filter = ["kind", "target__survey"]
+    list_filter = ["kind", ("target__survey", admin.RelatedOnlyFieldListFilter)]
     readonly_fields = [
         "target",
         "document",
@@ -369,6 +380,7 @@ class UploadAdmin(UnionScopedAdmin):
 @admin.register(Inquiry)
 class InquiryAdmin(UnionScopedAdmin):
     list_display = ["created_at", "topic", "name", "email", "union"]
+    list_select_related = ["union"]
     list_filter = ["topic"]
     search_fields = ["name", "email", "body"]
     readonly_fields = [
