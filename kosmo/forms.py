@@ -25,7 +25,7 @@ class MonthField(forms.CharField):
         try:
             year, month = (int(part) for part in text.split("-"))
             return dt.date(year, month, 1)
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: a year of 20 digits
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 

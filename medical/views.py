@@ -18,7 +18,7 @@ from medical.forms import ClaimFilterForm
 def _month(year: int, month: int) -> dt.date:
     try:
         return dt.date(year, month, 1)
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: a year of 20 digits
         raise Http404("no such month") from None
 
 
