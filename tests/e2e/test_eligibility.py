@@ -118,3 +118,35 @@ def test_the_certificate_shows_a_live_clock(page, viewport, demo_portal):
     expect(
         page.get_by_text("健康保険側で利用停止の手続きが行われたため、資格確認書を表示できません。")
     ).to_be_visible()
+
+
+@pytest.mark.parametrize("viewport", ["phone"], indirect=True)
+def test_member_sends_an_address_change_on_a_phone(page, demo_portal):
+    _sign_in(page)
+    page.get_by_role("region", name="サービスメニュー").get_by_role(
+        "link", name="資格確認書交付"
+    ).click()
+    page.get_by_role("link", name="山田 太郎 の資格確認書表示").click()
+    page.get_by_role("link", name="裏面").click()
+    page.get_by_role("link", name="住所変更").click()
+    expect(page.get_by_role("heading", name="住所入力")).to_be_visible()
+
+    page.get_by_label("郵便番号").fill("160-002")
+    page.get_by_label("住所").fill("東京都新宿区西新宿3-2-1 コスモビル101")
+    page.get_by_role("button", name="次へ").click()
+    expect(
+        page.get_by_text("郵便番号は7桁の数字で入力してください(例: 160-0023)。").first
+    ).to_be_visible()
+    expect(page.get_by_label("住所")).to_have_value("東京都新宿区西新宿3-2-1 コスモビル101")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    page.get_by_label("郵便番号").fill("〒160−0023")
+    page.get_by_role("button", name="次へ").click()
+    expect(page.get_by_role("heading", name="入力内容確認")).to_be_visible()
+    expect(page.get_by_text("160-0023", exact=True)).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_role("button", name="確定").click()
+    expect(
+        page.get_by_text("住所変更を受け付けました。健康保険組合で確認のうえ反映します。")
+    ).to_be_visible()
+    expect(page.get_by_text("〒160-0023 東京都新宿区西新宿3-2-1 コスモビル101")).to_be_visible()
