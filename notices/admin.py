@@ -61,7 +61,22 @@ class NoticeAdmin(OwnUnionAdmin):
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        unread.bump_global() if obj.union_id is None else unread.bump_union(obj.union_id)
+        _notices_gone({obj.union_id})
+
+    def delete_queryset(self, request, queryset):
+        # 「選択されたお知らせの削除」 deletes without delete_model: the counts must follow too.
+        union_ids = set(queryset.values_list("union_id", flat=True))
+        super().delete_queryset(request, queryset)
+        _notices_gone(union_ids)
+
+
+def _notices_gone(union_ids: set[int | None]) -> None:
+    """Unread counts forget deleted notices (None: a service notice of every union)."""
+    for union_id in union_ids:
+        if union_id is None:
+            unread.bump_global()
+        else:
+            unread.bump_union(union_id)
 
 
 class ReplyInline(admin.StackedInline):

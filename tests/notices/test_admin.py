@@ -164,3 +164,25 @@ def test_superuser_publishes_a_service_notice_for_every_union(client, union):
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Notice.objects.get().union is None
+
+
+def test_notices_deleted_from_the_list_leave_the_members_unread_count(staff_client, union, insured):
+    from notices.unread import unread_counts
+
+    notices = [Notice.objects.create(union=union, title=f"お知らせ{n}", body="x") for n in range(2)]
+    assert unread_counts(insured.person.pk, union.pk).news == 2  # cached
+
+    response = staff_client.post(
+        NOTICES,
+        {
+            "action": "delete_selected",
+            "_selected_action": [str(notice.pk) for notice in notices],
+            "index": "0",
+            "select_across": "0",
+            "post": "yes",
+        },
+    )
+
+    assert response.status_code == 302
+    assert not Notice.objects.exists()
+    assert unread_counts(insured.person.pk, union.pk).news == 0
