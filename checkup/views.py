@@ -20,8 +20,11 @@ def _person(request: HttpRequest, person_id: str | None):
 
 
 def _context(request: HttpRequest, **extra) -> dict:
+    """The chosen person, the picker's choices and `person_query`: the ``?person=`` the page's
+    links carry so that another household member stays chosen (empty for the member)."""
     person, persons = _person(request, request.GET.get("person"))
-    return {"person": person, "persons": persons, **extra}
+    person_query = "" if person.pk == request.member.pk else f"?person={person.pk}"
+    return {"person": person, "persons": persons, "person_query": person_query, **extra}
 
 
 @member_required

@@ -400,3 +400,17 @@ def test_goals_hide_daily_records_outside_the_contract(member_client, rich, sett
     rich.save()
 
     assert "日々の記録を活用する" not in _html(member_client.get("/checkup/rich/goals/"))
+
+
+def test_a_chosen_household_member_stays_chosen_through_the_menu(member_client, rich, child):
+    checkup_with(child, sbp="150")
+    query = f"?person={child.pk}"
+
+    rich_page = _html(member_client.get(f"/checkup/rich/{query}"))
+    menu = _html(member_client.get(f"/checkup/rich/menu/{query}"))
+    referral = _html(member_client.get(f"/checkup/rich/referral/{query}"))
+
+    assert f'href="/checkup/rich/menu/{query}"' in rich_page
+    assert f'href="/checkup/rich/referral/{query}"><strong>医療機関を受診する</strong>' in menu
+    assert f'href="/checkup/rich/menu/{query}"' in referral
+    assert "?person=" not in _html(member_client.get("/checkup/rich/menu/"))
