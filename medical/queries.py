@@ -112,14 +112,7 @@ def period_statement(
     )
 
 
-class FiscalYear(fiscal_years.FiscalYear):
-    @property
-    def patient_paid(self) -> int:
-        """The 年度's 自己負担額 (or 現状支払額 for prescriptions): its total."""
-        return self.total
-
-
-def by_fiscal_year(queryset: QuerySet) -> list[FiscalYear]:
+def by_fiscal_year(queryset: QuerySet) -> list[fiscal_years.FiscalYear]:
     """Claims per 年度 (April–March), newest first, with each month's 自己負担額: one query."""
     per_month = (
         queryset.values("service_month")
@@ -127,7 +120,7 @@ def by_fiscal_year(queryset: QuerySet) -> list[FiscalYear]:
         .order_by("-service_month")
         .values_list("service_month", "paid")
     )
-    return fiscal_years.group_by_fiscal_year(per_month, year_class=FiscalYear)
+    return fiscal_years.group_by_fiscal_year(per_month)
 
 
 # --- Prescriptions (MED-5) ---
@@ -193,11 +186,13 @@ def prescription_statement(queryset: QuerySet[PrescriptionLine]) -> Prescription
     return PrescriptionStatement(list(groups.items()), paid, saving, paid - saving)
 
 
-def prescriptions_by_fiscal_year(queryset: QuerySet[PrescriptionLine]) -> list[FiscalYear]:
+def prescriptions_by_fiscal_year(
+    queryset: QuerySet[PrescriptionLine],
+) -> list[fiscal_years.FiscalYear]:
     """Per 年度, each month's 現状支払額 (computed per line, as the statements do): one query."""
     months: dict[dt.date, int] = {}
     for service_month, unit_price, quantity in queryset.order_by("-service_month").values_list(
         "service_month", "unit_price", "quantity"
     ):
         months[service_month] = months.get(service_month, 0) + copay(unit_price, quantity)
-    return fiscal_years.group_by_fiscal_year(months.items(), year_class=FiscalYear)
+    return fiscal_years.group_by_fiscal_year(months.items())

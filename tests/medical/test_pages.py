@@ -174,7 +174,7 @@ def test_past_groups_by_fiscal_year_with_months(member_client, insured):
     years = queries.by_fiscal_year(queries.claims(insured))
     html = _html(member_client.get("/medical/past/"))
 
-    assert [(y.year, y.patient_paid) for y in years] == [(2025, 2500), (2024, 1000)]
+    assert [(y.year, y.total) for y in years] == [(2025, 2500), (2024, 1000)]
     assert [m for m, _ in years[0].months] == [dt.date(2026, 3, 1), dt.date(2025, 4, 1)]
     assert "2025年度" in html and "2024年度" in html and 'href="/medical/2025/4/"' in html
 
