@@ -32,6 +32,15 @@ def covered_persons(user: User, today: dt.date | None = None) -> QuerySet[Person
     )
 
 
+def get_covered_person_for_member(user: User, pk: object) -> Person:
+    """A person this account may output a notice for, from a posted id; another household's,
+    a missing or a non-numeric id is a 404."""
+    try:
+        return covered_persons(user).get(pk=int(pk))
+    except (TypeError, ValueError, Person.DoesNotExist):
+        raise Http404("no such person in the household") from None
+
+
 @dataclass(frozen=True)
 class NoticeRow:
     person: Person

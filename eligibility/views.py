@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -59,9 +59,7 @@ def notice(request: HttpRequest) -> HttpResponse:
         return _notice_page(request)
     if not request.member.is_insured:
         return _notice_page(request, status=403)
-    person = queries.covered_persons(request.user).filter(pk=request.POST.get("person")).first()
-    if person is None:
-        raise Http404("no such person in the household")
+    person = queries.get_covered_person_for_member(request.user, request.POST.get("person"))
     form = BirthDateForm(request.POST, prefix=_prefix(person))
     if not form.is_valid():
         return _notice_page(request, failed_person=person, failed_form=form)

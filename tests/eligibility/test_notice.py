@@ -268,6 +268,16 @@ def test_another_households_person_cannot_be_requested(
     assert not DocumentJob.objects.exists()
 
 
+@pytest.mark.parametrize("posted", [None, "", "abc", "1.5", "99999999"])
+def test_a_missing_or_tampered_person_id_is_a_404(member_client, insured, posted):
+    data = {"p0-year": "1979", "p0-month": "8", "p0-day": "22"}
+    if posted is not None:
+        data["person"] = posted
+
+    assert member_client.post(URL, data).status_code == 404
+    assert not DocumentJob.objects.exists()
+
+
 def test_another_members_notice_cannot_be_downloaded_or_retried(
     client, insured, other_household_member, django_capture_on_commit_callbacks
 ):
