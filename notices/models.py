@@ -24,8 +24,8 @@ class NoticeQuerySet(models.QuerySet):
             Q(publish_until__isnull=True) | Q(publish_until__gt=at), publish_from__lte=at
         )
 
-    def for_union(self, union: Union) -> NoticeQuerySet:
-        """The union's own notices plus the service-wide ones (no union)."""
+    def for_union(self, union: Union | int) -> NoticeQuerySet:
+        """The union's (a Union or its id) own notices plus the service-wide ones (no union)."""
         return self.filter(Q(union=union) | Q(union__isnull=True))
 
 

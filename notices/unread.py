@@ -16,7 +16,7 @@ from datetime import datetime
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F, Func, OuterRef, Q, Subquery
+from django.db.models import F, Func, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -80,7 +80,7 @@ def _query(person_id: int, union_id: int, now: datetime) -> tuple[UnreadCounts, 
     """One SQL query: both counts and when the next notice window opens or closes."""
     from notices.models import Message, Notice, NoticeRead
 
-    notices = Notice.objects.filter(Q(union_id=union_id) | Q(union__isnull=True))
+    notices = Notice.objects.for_union(union_id)
     unread_news = notices.published(now).exclude(
         pk__in=NoticeRead.objects.filter(person_id=person_id).values("notice_id")
     )
