@@ -33,13 +33,13 @@ class EligibilityCertificateAdmin(UnionScopedAdmin):
             kwargs["queryset"] = Person.objects.filter(household__union_id=request.user.union_id)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    @admin.action(description=_("選択した資格確認書を利用停止にする"))
+    @admin.action(description=_("選択した資格確認書を利用停止にする"), permissions=["change"])
     def suspend(self, request, queryset):
         # update() skips auto_now: 更新日時 is set here so staff see when it was stopped.
         count = queryset.update(suspended=True, updated_at=timezone.now())
         self.message_user(request, _("%(count)d件を利用停止にしました。") % {"count": count})
 
-    @admin.action(description=_("選択した資格確認書の利用停止を解除する"))
+    @admin.action(description=_("選択した資格確認書の利用停止を解除する"), permissions=["change"])
     def resume(self, request, queryset):
         count = queryset.update(suspended=False, suspension_reason="", updated_at=timezone.now())
         self.message_user(request, _("%(count)d件の利用停止を解除しました。") % {"count": count})
@@ -66,7 +66,7 @@ class AddressChangeRequestAdmin(UnionScopedAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description=_("選択した住所変更を加入者の住所に反映する"))
+    @admin.action(description=_("選択した住所変更を加入者の住所に反映する"), permissions=["change"])
     def apply(self, request, queryset):
         applied = sum(
             services.apply_address_change(change=change, staff=request.user)

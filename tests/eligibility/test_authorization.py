@@ -60,3 +60,29 @@ def test_staff_actions_leave_another_unions_rows_alone(client, staff, other_unio
     other_union_member.person.refresh_from_db()
     assert change.applied_at is None
     assert other_union_member.person.address != "よその住所"
+
+
+def test_staff_who_may_only_view_cannot_run_the_actions(client, staff, insured):
+    cert = CertificateFactory(person=insured.person)
+    change = AddressChangeRequest.objects.create(
+        person=insured.person, postal_code="160-0023", address="新しい住所1-1"
+    )
+    staff.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="eligibility", codename__startswith="view"
+        )
+    )
+    client.force_login(staff)
+
+    client.post(
+        "/admin/eligibility/eligibilitycertificate/",
+        {"action": "suspend", "_selected_action": [cert.pk]},
+    )
+    client.post(
+        "/admin/eligibility/addresschangerequest/",
+        {"action": "apply", "_selected_action": [change.pk]},
+    )
+
+    assert not EligibilityCertificate.objects.get(pk=cert.pk).suspended
+    change.refresh_from_db()
+    assert change.applied_at is None
