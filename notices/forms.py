@@ -22,6 +22,7 @@ ALLOWED_EXTENSIONS = {".png", ".jpg", ".jpeg", ".gif"}
 WRONG_TYPE = _("画像はPNG・JPEG・GIF形式のファイルを選択してください。")
 TOO_BIG = _("画像のファイルサイズは5MB以下にしてください。")
 TOO_MANY_PIXELS = _("画像の縦横のサイズが大きすぎます。")
+CHOOSE_AGAIN = _("画像は保存されていません。入力内容を直して、もう一度画像を選択してください。")
 
 
 class ReplyForm(forms.Form):
@@ -143,7 +144,10 @@ class ProfileForm(forms.ModelForm):
             if cleaned.get(name) is None and name not in self.errors:
                 cleaned[name] = default
         upload = cleaned.get("image")
-        if upload and not self.errors:
+        if upload and self.errors:
+            # A browser never sends a chosen file again: say so beside the picture.
+            self.add_error("image", CHOOSE_AGAIN)
+        elif upload:
             try:
                 cleaned["processed_image"] = process_profile_image(
                     upload, zoom=cleaned["zoom"], x=cleaned["position_x"], y=cleaned["position_y"]

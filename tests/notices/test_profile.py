@@ -170,3 +170,14 @@ def test_profile_is_the_members_own(portal_client, dependent, insured):
     _save(portal_client)
     assert Profile.objects.get(person=dependent.person).nickname == "はなこ"
     assert Profile.objects.get(person=insured.person).nickname == "たろう"
+
+
+def test_a_good_picture_sent_with_a_too_long_nickname_is_asked_for_again(portal_client, insured):
+    response = _save(portal_client, image=_image_file(), nickname="あ" * 21)
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "ニックネームは20文字以内で入力してください。" in html
+    assert "画像は保存されていません。入力内容を直して、もう一度画像を選択してください。" in html
+    assert "毎日歩いています。" in html  # what was typed stays in the form
+    assert not Profile.objects.exists()
