@@ -174,6 +174,13 @@ def test_past_groups_by_fiscal_year_april_to_march(member_client, insured, depen
     assert '<span class="year__toggle" aria-hidden="true">+</span>' in html
 
 
+def test_past_explains_plus_and_arrow_in_the_manuals_words(member_client, insured):
+    html = _html(member_client.get("/benefits/past/"))
+
+    assert "「+」をクリックするとその年度の月毎の支給額を確認することができます。" in html
+    assert "「>」をクリックすると該当月の明細を確認することができます。" in html
+
+
 def test_the_month_link_shows_that_months_payments(member_client, insured, types):
     _pay(insured.person, dt.date(2025, 3, 1), types["高額療養費"], 20000)
     _pay(insured.person, dt.date(2025, 4, 1), types["付加給付"], 5000)
