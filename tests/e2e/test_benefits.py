@@ -51,3 +51,25 @@ def test_member_reads_benefit_payments_on_a_phone(page, demo_portal):
     expect(page.get_by_text("2024/12〜2024/12の給付金支給明細")).to_be_visible()
     expect(page.get_by_role("cell", name="山田 花子")).to_have_count(1)
     expect(page.get_by_role("cell", name="山田 太郎")).to_have_count(0)
+
+
+@pytest.mark.parametrize("viewport", ["desktop"], indirect=True)
+def test_a_reversed_period_on_a_desktop_is_explained_and_keeps_the_choices(page, demo_portal):
+    sign_in_with_email_code(
+        page, "yamada_taro", account_demo.DEMO_PASSWORD, "yamada.taro@example.jp"
+    )
+    page.goto(page.base_url + "/benefits/annual/")
+    page.get_by_text("支給年月、対象者、給付種別で絞り込む").click()
+    page.get_by_label("支給年月(から)").fill("2024-12")
+    page.get_by_label("支給年月(まで)").fill("2024-01")
+    page.get_by_label("対象者").select_option(label="山田 花子")
+    page.get_by_role("button", name="絞り込む").click()
+
+    expect(
+        page.get_by_text("「まで」は「から」以降の年月を指定してください。").first
+    ).to_be_visible()
+    expect(page.get_by_label("支給年月(から)")).to_have_value("2024-12")
+    expect(page.get_by_label("支給年月(まで)")).to_have_value("2024-01")
+    expect(page.get_by_label("対象者").locator("option:checked")).to_have_text("山田 花子")
+    width = page.evaluate("window.innerWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
