@@ -284,3 +284,14 @@ def test_the_sub_navigation_offers_only_the_unions_services(member_client, union
     assert "処方医薬品照会" not in html
     assert "医療費控除申請用データ (e-Tax)" not in html
     assert "最新の自己負担額" in html
+
+
+def test_the_statement_table_groups_the_breakdown_as_the_manual(member_client, manual_month):
+    html = _html(member_client.get("/medical/2025/3/"))
+
+    assert "医療機関 診療区分/日数(回数)" in html
+    assert 'colspan="3">医療費の内訳</th>' in html
+
+
+def test_the_past_page_is_titled_as_the_manual(member_client, manual_month):
+    assert "過去の医療費通知" in _html(member_client.get("/medical/past/"))
