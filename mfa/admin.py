@@ -13,7 +13,7 @@ from mfa import services
 from mfa.models import PasskeyDevice
 
 
-@admin.action(description=_("二要素認証をリセットする"))
+@admin.action(description=_("二要素認証をリセットする"), permissions=["change"])
 def reset_second_factors(modeladmin, request, queryset):
     """Remove every device of the selected members and end their sessions; at the next login
     they set up a second factor again."""

@@ -486,3 +486,18 @@ def test_staff_reset_sends_the_member_through_setup_again(client, insured, staff
     again = Client()
     _password(again)
     assert again.get("/").url == "/mfa/setup/"
+
+
+def test_staff_who_may_only_view_accounts_cannot_reset_second_factors(client, insured, staff):
+    from django.contrib.auth.models import Permission
+
+    staff.user_permissions.add(Permission.objects.get(codename="view_user"))
+    client.force_login(staff)
+
+    client.post(
+        "/admin/accounts/user/",
+        {"action": "reset_second_factors", "_selected_action": [insured.pk]},
+    )
+
+    assert services.has_second_factor(insured)
+    assert not SecurityEvent.objects.filter(user=insured, kind="mfa_reset").exists()
