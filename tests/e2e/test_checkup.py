@@ -95,3 +95,21 @@ def test_member_reads_the_standard_table_on_a_desktop(page, demo_portal):
     assert "山田 太郎" in text or "山田太郎" in text.replace(" ", "")
     assert "142 H" in text or "142H" in text.replace(" ", "")
     assert re.search(r"令和\d+年6月\d+日", text.replace(" ", ""))
+
+
+@pytest.mark.parametrize("viewport", ["phone"], indirect=True)
+def test_a_household_member_stays_chosen_and_the_item_page_fits_a_phone(page, demo_portal):
+    _sign_in(page)
+    page.goto(page.base_url + "/checkup/rich/")
+    page.get_by_label("受診者").select_option(label="山田 花子")
+    page.get_by_role("button", name="表示する").click()
+    expect(page.get_by_text(re.compile("山田 花子さんの"))).to_be_visible()
+
+    page.get_by_role("link", name="健診数値改善メニューを見る").click()
+    page.get_by_role("link", name=re.compile("医療機関を受診する")).click()
+    expect(page.get_by_label("受診者").locator("option:checked")).to_have_text("山田 花子")
+
+    page.goto(page.base_url + "/checkup/items/ldl/")
+    expect(page.get_by_role("heading", name="経年グラフ（山田 太郎）")).to_be_visible()
+    expect(page.locator("svg circle").first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
