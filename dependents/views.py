@@ -126,6 +126,8 @@ def insured(request: HttpRequest, household: queries.HouseholdSurvey) -> HttpRes
 def basic(request: HttpRequest, household: queries.HouseholdSurvey, pk: int) -> HttpResponse:
     """STEP2 基本情報確認 of one dependent."""
     state = queries.target_state(household, pk)
+    if not _step2_open(request, household):
+        return redirect("dependents:answer")
     if request.method == "POST":
         try:
             services.confirm_basic(target=state.target, user=request.user)
@@ -142,8 +144,7 @@ def questions(request: HttpRequest, household: queries.HouseholdSurvey, pk: int)
     """STEP2 設問: はい/いいえ and their follow-ups; answers are kept and can be changed until
     the dependent's documents are submitted."""
     state = queries.target_state(household, pk)
-    if household.response.insured_confirmed_at is None:
-        messages.error(request, _("先にSTEP1の被保険者情報確認を完了してください。"))
+    if not _step2_open(request, household):
         return redirect("dependents:answer")
     if state.target.basic_confirmed_at is None:
         return redirect("dependents:basic", pk)
@@ -178,6 +179,13 @@ def answers(request: HttpRequest, household: queries.HouseholdSurvey, pk: int) -
     """調査回答確認: the answers given for one dependent, read-only."""
     state = queries.target_state(household, pk)
     return render(request, "dependents/answers.html", {"household": household, "state": state})
+
+
+def _step2_open(request: HttpRequest, household: queries.HouseholdSurvey) -> bool:
+    if household.response.insured_confirmed_at is not None:
+        return True
+    messages.error(request, _("先にSTEP1の被保険者情報確認を完了してください。"))
+    return False
 
 
 def _step3_open(request: HttpRequest, household: queries.HouseholdSurvey) -> bool:
