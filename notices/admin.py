@@ -228,7 +228,7 @@ class BroadcastAdmin(OwnUnionAdmin):
             return str(obj.recipient_count)
         return str(obj.recipients().count())
 
-    @admin.action(description=_("選択したMYメールを送信する"))
+    @admin.action(description=_("選択したMYメールを送信する"), permissions=["change"])
     def send(self, request, queryset):
         total = sent = 0
         for broadcast in queryset.filter(sent_at__isnull=True):

@@ -186,3 +186,17 @@ def test_notices_deleted_from_the_list_leave_the_members_unread_count(staff_clie
     assert response.status_code == 302
     assert not Notice.objects.exists()
     assert unread_counts(insured.person.pk, union.pk).news == 0
+
+
+def test_staff_who_may_only_view_broadcasts_cannot_send_them(client, staff, union, insured):
+    from django.contrib.auth.models import Permission
+
+    staff.user_permissions.set(Permission.objects.filter(codename="view_broadcast"))
+    client.force_login(staff)
+    broadcast = Broadcast.objects.create(union=union, subject="件名", body="本文", role="insured")
+
+    _act(client, BROADCASTS, "send", broadcast)
+
+    assert not Message.objects.exists()
+    broadcast.refresh_from_db()
+    assert broadcast.sent_at is None
