@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,12 +20,13 @@ from dependents.models import (
     Answer,
     DependentSurvey,
     DocumentRule,
+    Faq,
     HouseholdResponse,
     Question,
     SurveyTarget,
     Upload,
 )
-from kosmo.models import Person
+from kosmo.models import Person, Union
 
 
 def current_survey(member: Person) -> DependentSurvey | None:
@@ -91,17 +92,7 @@ class TargetState:
         target = self.target
         open_ = not target.uploads_locked and not target.past_deadline()
         return [
-            (
-                document,
-                [
-                    (
-                        u,
-                        open_
-                        and (target.submitted_at is None or u.uploaded_at > target.submitted_at),
-                    )
-                    for u in uploads
-                ],
-            )
+            (document, [(u, open_ and added_after_submission(u, target)) for u in uploads])
             for document, uploads in self.documents_with_uploads
         ]
 
@@ -142,7 +133,8 @@ class TargetState:
         return rows
 
 
-def _after_submission(upload: Upload, target: SurveyTarget) -> bool:
+def added_after_submission(upload: Upload, target: SurveyTarget) -> bool:
+    """A file not yet submitted (the member may still delete it)."""
     return target.submitted_at is None or upload.uploaded_at > target.submitted_at
 
 
@@ -271,6 +263,21 @@ def target_state(household: HouseholdSurvey, pk: int) -> TargetState:
         if state.target.pk == pk:
             return state
     raise Http404("no such target in this household")
+
+
+def contact_faqs(union: Union, member: Person | None) -> QuerySet[Faq]:
+    """よくある質問 on the contact page: those of the member's current survey, else those of
+    the union's newest published survey."""
+    survey = current_survey(member) if member is not None else None
+    if survey is not None:
+        return survey.faqs.all()
+    latest = (
+        Faq.objects.filter(survey__union=union, survey__published=True)
+        .order_by("-survey__starts_on")
+        .values_list("survey_id", flat=True)
+        .first()
+    )
+    return Faq.objects.filter(survey_id=latest)
 
 
 def upload_for_member(member: Person, pk: int) -> Upload:

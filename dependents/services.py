@@ -27,7 +27,7 @@ from dependents.models import (
     TargetEvent,
     Upload,
 )
-from dependents.queries import TargetState
+from dependents.queries import TargetState, added_after_submission
 from kosmo.mail import send_templated_mail
 from kosmo.models import Person, Union
 
@@ -163,7 +163,7 @@ def add_upload(*, state: TargetState, document: rules.RequiredDocument, file, us
 def delete_upload(*, upload: Upload, user: User) -> None:
     target = SurveyTarget.objects.select_for_update().get(pk=upload.target_id)
     _check_uploads_open(target)
-    if target.submitted_at and upload.uploaded_at <= target.submitted_at:
+    if not added_after_submission(upload, target):
         raise SurveyClosed(_("提出済みの書類は削除できません。"), code="submitted")
     name = upload.file.name
     storage = upload.file.storage

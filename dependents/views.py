@@ -339,9 +339,7 @@ def results(request: HttpRequest, household: queries.HouseholdSurvey) -> HttpRes
 def contact(request: HttpRequest) -> HttpResponse:
     """DEP-6 お問合せ: phone and hours, よくある質問, and the web form with a confirm step.
     No login needed (manual §4-17 (3)-1)."""
-    member = getattr(request, "member", None)
-    survey = queries.current_survey(member) if member else None
-    faqs = survey.faqs.all() if survey else _union_faqs(request)
+    faqs = queries.contact_faqs(request.union, getattr(request, "member", None))
     step = request.POST.get("step", "")
     if request.method == "POST":
         form = InquiryForm(request.POST)
@@ -364,18 +362,6 @@ def contact(request: HttpRequest) -> HttpResponse:
         {"form": form, "faqs": faqs},
         status=400 if form.errors else 200,
     )
-
-
-def _union_faqs(request: HttpRequest):
-    from dependents.models import Faq
-
-    latest = (
-        Faq.objects.filter(survey__union=request.union, survey__published=True)
-        .order_by("-survey__starts_on")
-        .values_list("survey_id", flat=True)
-        .first()
-    )
-    return Faq.objects.filter(survey_id=latest)
 
 
 def _inquiry_initial(request: HttpRequest) -> dict:
