@@ -14,7 +14,8 @@ KIND = "dependents_required_documents"
 
 
 def params_for(household: queries.HouseholdSurvey) -> dict:
-    # The answers are part of the key: a changed answer gives a new list, not yesterday's file.
+    # The answers and the deadlines are part of the key: a changed answer or a deadline staff
+    # moved gives a new list, not yesterday's file.
     answered = max(
         (state.target.answered_at for state in household.targets if state.target.answered_at),
         default=None,
@@ -24,6 +25,7 @@ def params_for(household: queries.HouseholdSurvey) -> dict:
         "survey": household.survey.pk,
         "answered": answered.isoformat() if answered else "",
         "additional": extras,
+        "deadlines": [f"{state.target.due_on:%Y-%m-%d}" for state in household.targets],
     }
 
 
