@@ -295,3 +295,13 @@ def test_the_statement_table_groups_the_breakdown_as_the_manual(member_client, m
 
 def test_the_past_page_is_titled_as_the_manual(member_client, manual_month):
     assert "過去の医療費通知" in _html(member_client.get("/medical/past/"))
+
+
+def test_a_month_without_prescriptions_says_so_instead_of_an_empty_table(
+    member_client, manual_prescriptions
+):
+    html = _html(member_client.get("/medical/prescriptions/2030/1/"))
+
+    assert "2030年1月の処方医薬品明細" in html
+    assert "該当する処方医薬品明細はありません。" in html
+    assert 'class="prescriptions"' not in html
