@@ -12,14 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from benefits import documents, queries
 from benefits.forms import PaymentFilterForm
 from kosmo import documents as kosmo_documents
-from kosmo.access import feature_required, member_required
-
-
-def _month(year: int, month: int) -> dt.date:
-    try:
-        return dt.date(year, month, 1)
-    except ValueError:
-        raise Http404("no such month") from None
+from kosmo.access import feature_required, member_required, month_or_404
 
 
 def _filter_form(request: HttpRequest, data) -> PaymentFilterForm:
@@ -53,7 +46,7 @@ def latest(request: HttpRequest) -> HttpResponse:
 @feature_required("benefits")
 def month(request: HttpRequest, year: int, month: int) -> HttpResponse:
     """One 支給年月's payments (「>」 from the past view)."""
-    paid_month = _month(year, month)
+    paid_month = month_or_404(year, month)
     statement = queries.month_statement(request.user, paid_month)
     return render(request, "benefits/month.html", {"month": paid_month, "statement": statement})
 

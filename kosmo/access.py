@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from kosmo.features import get_feature
@@ -66,3 +67,12 @@ class FeatureRequiredMixin:
 
     def dispatch(self, request, *args, **kwargs):
         return feature_required(self.feature)(super().dispatch)(request, *args, **kwargs)
+
+
+def month_or_404(year: int, month: int) -> dt.date:
+    """The first day of a 年月 taken from a URL (``/…/2025/3/``); no such month is a 404 (a
+    month 13, or a year too long for a date: OverflowError)."""
+    try:
+        return dt.date(year, month, 1)
+    except (ValueError, OverflowError):
+        raise Http404("no such month") from None

@@ -10,16 +10,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kosmo import documents as kosmo_documents
-from kosmo.access import feature_required, member_required
+from kosmo.access import feature_required, member_required, month_or_404
 from medical import documents, queries
 from medical.forms import ClaimFilterForm
-
-
-def _month(year: int, month: int) -> dt.date:
-    try:
-        return dt.date(year, month, 1)
-    except (ValueError, OverflowError):  # OverflowError: a year of 20 digits
-        raise Http404("no such month") from None
 
 
 def _chosen(form: ClaimFilterForm) -> tuple[dt.date | None, dt.date | None, int | None]:
@@ -60,7 +53,7 @@ def latest(request: HttpRequest) -> HttpResponse:
 @feature_required("medical")
 def month(request: HttpRequest, year: int, month: int) -> HttpResponse:
     """One month's statement (「>」 from the past view)."""
-    service_month = _month(year, month)
+    service_month = month_or_404(year, month)
     statement = queries.month_statement(request.user, service_month)
     return render(request, "medical/month.html", {"month": service_month, "statement": statement})
 
@@ -124,7 +117,7 @@ def prescriptions(request: HttpRequest, year: int | None = None, month: int | No
     if year is None:
         service_month = queries.latest_prescription_month(request.user)
     else:
-        service_month = _month(year, month)
+        service_month = month_or_404(year, month)
     lines = queries.prescriptions(request.user)
     statement = (
         queries.prescription_statement(lines.filter(service_month=service_month))

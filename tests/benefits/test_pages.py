@@ -338,3 +338,9 @@ def test_pages_cost_the_same_queries_with_more_payments(
         assert member_client.get(path).status_code == 200
     assert len([sql for sql in few if "benefits_" in sql]) == own_queries
     assert len(few) <= MOST_QUERIES_PER_PAGE
+
+
+@pytest.mark.parametrize("path", ["/benefits/2025/13/", "/benefits/99999999999999999999/1/"])
+def test_a_month_that_does_not_exist_is_not_found(member_client, path):
+    # 13月, or a year too long for a date (OverflowError), is a 404 and never a server error.
+    assert member_client.get(path).status_code == 404
