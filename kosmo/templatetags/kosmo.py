@@ -34,6 +34,12 @@ def wareki(value):
 
 
 @register.filter
+def wareki_month(value):
+    """``{{ date|wareki_month }}`` → ``令和6年12月`` (empty for no date)."""
+    return dates.to_wareki(value).format_month() if value else ""
+
+
+@register.filter
 def year_month(value):
     """``{{ date|year_month }}`` → ``2025/01``."""
     return dates.format_month(value)
