@@ -146,6 +146,10 @@ def questions(request: HttpRequest, household: queries.HouseholdSurvey, pk: int)
     state = queries.target_state(household, pk)
     if not _step2_open(request, household):
         return redirect("dependents:answer")
+    if state.target.answering_locked:
+        # Submitted answers are final: show them read-only rather than a form that would refuse.
+        messages.error(request, _("提出済みのため、回答を変更できません。"))
+        return redirect("dependents:answers", pk)
     if state.target.basic_confirmed_at is None:
         return redirect("dependents:basic", pk)
     asked = state.asked_questions
