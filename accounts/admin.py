@@ -26,11 +26,7 @@ from accounts import lockout
 from accounts.management.commands.issue_accounts import Letter, issuable, issue_letters
 from accounts.models import SecurityEvent, TermsConsent, TermsVersion, User
 from accounts.services import force_password_reset
-from kosmo.admin import PERSON_ACTIONS, UnionScopedAdmin
-
-
-def _is_deployment_admin(user: User) -> bool:
-    return user.is_superuser and user.union_id is None
+from kosmo.admin import PERSON_ACTIONS, UnionScopedAdmin, is_deployment_admin
 
 
 def _temporary_passwords_page(request, *, title: str, letters: list[Letter], back_url: str):
@@ -152,21 +148,14 @@ class UserAdmin(UnionScopedAdmin, DjangoUserAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if not _is_deployment_admin(request.user):
+        if not is_deployment_admin(request.user):
             # Union staff manage their members; who is staff, with which rights, in which
             # union, is the deployment's decision.
             fields += ["union", "is_staff", "is_superuser", "groups", "user_permissions"]
         return fields
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "union" and not _is_deployment_admin(request.user):
-            kwargs["queryset"] = db_field.remote_field.model.objects.filter(
-                pk=request.user.union_id
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
     def save_model(self, request, obj, form, change):
-        if obj.union_id is None and not _is_deployment_admin(request.user):
+        if obj.union_id is None and not is_deployment_admin(request.user):
             obj.union_id = request.user.union_id  # else staff would lose sight of it
         super().save_model(request, obj, form, change)
 
@@ -359,7 +348,7 @@ class TermsVersionAdmin(UnionScopedAdmin):
 
     def get_fields(self, request, obj=None):
         fields = ["union", "version", "title", "body", "published_at"]
-        if not _is_deployment_admin(request.user):
+        if not is_deployment_admin(request.user):
             fields.remove("union")
         return fields
 
@@ -371,7 +360,7 @@ class TermsVersionAdmin(UnionScopedAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        if not _is_deployment_admin(request.user):
+        if not is_deployment_admin(request.user):
             form = type(form.__name__, (form,), {"staff_union_id": request.user.union_id})
         return form
 

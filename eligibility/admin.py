@@ -9,7 +9,6 @@ from django.utils.translation import ngettext
 from eligibility import services
 from eligibility.models import AddressChangeRequest, EligibilityCertificate, OrganDonationIntent
 from kosmo.admin import UnionScopedAdmin
-from kosmo.models import Person
 
 PERSON_UNION = "person__household__union"
 
@@ -24,14 +23,6 @@ class EligibilityCertificateAdmin(UnionScopedAdmin):
     autocomplete_fields = ["person"]
     fields = ["person", "issued_on", "expires_on", "suspended", "suspension_reason"]
     actions = ["suspend", "resume"]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # Only persons of the staff member's own union can be given a certificate.
-        if db_field.name == "person" and not (
-            request.user.is_superuser and request.user.union_id is None
-        ):
-            kwargs["queryset"] = Person.objects.filter(household__union_id=request.user.union_id)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.action(description=_("選択した資格確認書を利用停止にする"), permissions=["change"])
     def suspend(self, request, queryset):

@@ -21,11 +21,28 @@ class UnionScopedAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         user = request.user
-        if user.is_superuser and user.union_id is None:
+        if is_deployment_admin(user):
             return queryset
         if user.union_id is None:
             return queryset.none()
         return queryset.filter(**{self.union_path: user.union_id})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # The choices of a union, household or person are the staff member's own union's:
+        # a form never offers (nor accepts) another union's rows.
+        path = _UNION_PATHS.get(db_field.remote_field.model)
+        if path is not None and not is_deployment_admin(request.user):
+            queryset = kwargs.get("queryset", db_field.remote_field.model._default_manager)
+            kwargs["queryset"] = queryset.filter(**{path: request.user.union_id})
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def is_deployment_admin(user) -> bool:
+    """A superuser of no union: sees and edits every union's rows."""
+    return user.is_superuser and user.union_id is None
+
+
+_UNION_PATHS = {Union: "pk", Household: "union", Person: "household__union"}
 
 
 class UnionForm(forms.ModelForm):
