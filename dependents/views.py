@@ -80,7 +80,10 @@ def pledge(request: HttpRequest) -> HttpResponse:
     survey = queries.current_survey(member)
     if survey is None:
         raise Http404("no survey for this household")
-    agreed = request.POST.get("answer") == "agree"
+    answer = request.POST.get("answer")
+    if answer not in {"agree", "disagree"}:  # neither button: nothing to record
+        return redirect("dependents:index")
+    agreed = answer == "agree"
     services.pledge(response=queries.response_for(survey, member), agreed=agreed)
     if not agreed:
         messages.info(

@@ -1,5 +1,7 @@
-"""STEP2 waits for STEP1 on every STEP2 page, and submitted answers are read-only."""
+"""The survey's gates: the pledge takes one of its two buttons, STEP2 waits for STEP1, and
+submitted answers are read-only."""
 
+from dependents.models import HouseholdResponse
 from tests.dependents.conftest import pdf_bytes, upload_file
 from tests.dependents.steps import answer_all, pledge, upload
 
@@ -27,3 +29,13 @@ def test_submitted_answers_open_read_only(member_client, survey, spouse_target, 
     assert page.redirect_chain[-1][0] == f"/dependents/answer/{spouse_target.pk}/answers/"
     assert "提出済みのため、回答を変更できません。" in page.content.decode()
     assert 'type="radio"' not in page.content.decode()
+
+
+def test_a_pledge_post_without_either_button_records_nothing(member_client, survey):
+    response = member_client.post("/dependents/pledge/", {"answer": "maybe"})
+
+    assert response.url == "/dependents/"
+    recorded = HouseholdResponse.objects.filter(survey=survey).exclude(
+        pledged_at=None, declined_at=None
+    )
+    assert not recorded.exists()
