@@ -25,7 +25,7 @@ from dependents.models import (
 )
 from dependents.views import serve_upload
 from kosmo.admin import UnionScopedAdmin
-from kosmo.models import Person, Union
+from kosmo.models import Person
 
 
 def _staff_union_id(request) -> int | None:
@@ -119,12 +119,7 @@ class DependentSurveyAdmin(UnionScopedAdmin):
     def target_count(self, survey):
         return survey._targets
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "union" and _staff_union_id(request) is not None:
-            kwargs["queryset"] = Union.objects.filter(pk=_staff_union_id(request))
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    @admin.action(description=_("選定ルールで調査対象者を追加する"))
+    @admin.action(description=_("選定ルールで調査対象者を追加する"), permissions=["change"])
     def select_by_rules(self, request, queryset):
         for survey in queryset:
             added = services.select_targets_by_rules(survey=survey)

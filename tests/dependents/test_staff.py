@@ -165,3 +165,22 @@ def test_the_campaign_page_offers_only_its_own_questions(staff_client, survey, o
         staff_client.get(f"/admin/dependents/dependentsurvey/{foreign.pk}/change/").status_code
         == 302
     )
+
+
+def test_staff_who_may_only_view_surveys_cannot_select_targets(client, staff, union, dependent):
+    staff.user_permissions.set(Permission.objects.filter(codename="view_dependentsurvey"))
+    client.force_login(staff)
+    survey = DependentSurvey.objects.create(
+        union=union,
+        starts_on="2026-04-01",
+        deadline="2026-12-31",
+        ends_on="2027-03-31",
+        target_relationships="spouse",
+    )
+
+    client.post(
+        "/admin/dependents/dependentsurvey/",
+        {"action": "select_by_rules", "_selected_action": [survey.pk]},
+    )
+
+    assert not SurveyTarget.objects.filter(survey=survey).exists()
