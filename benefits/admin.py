@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from benefits.models import BenefitImport, BenefitPayment, BenefitType
-from kosmo.admin import UnionScopedAdmin
+from kosmo.admin import UnionScopedAdmin, is_deployment_admin
 
 
 class ReadOnlyAdmin(UnionScopedAdmin):
@@ -57,7 +57,7 @@ class BenefitTypeAdmin(UnionScopedAdmin):
 
     def get_fields(self, request, obj=None):
         fields = ["union", "code", "name", "sort_order"]
-        if not (request.user.is_superuser and request.user.union_id is None):
+        if not is_deployment_admin(request.user):
             fields.remove("union")  # a union's staff keep their own union's master
         return fields
 

@@ -9,7 +9,7 @@ from django.utils.timezone import now as timezone_now
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from kosmo.admin import UnionScopedAdmin
+from kosmo.admin import UnionScopedAdmin, is_deployment_admin
 from kosmo.models import Person
 from notices import services, unread
 from notices.models import (
@@ -25,8 +25,7 @@ from notices.models import (
 
 def _staff_union_id(request) -> int | None:
     """The union a staff member works for; None for a deployment superuser."""
-    user = request.user
-    return None if user.is_superuser and user.union_id is None else user.union_id
+    return None if is_deployment_admin(request.user) else request.user.union_id
 
 
 class OwnUnionAdmin(UnionScopedAdmin):
