@@ -63,7 +63,9 @@ WSGI_APPLICATION = "kosmo.wsgi.application"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # Django's, with {% load i18n %} remembering {% translate "…" %} per language.
+        "BACKEND": "kosmo.template_i18n.DjangoTemplates",
+        "NAME": "django",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
@@ -95,7 +97,7 @@ CACHE_URL = env_str("CACHE_URL", REDIS_URL)
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "kosmo.cache.RedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "kosmo",
         }
