@@ -1,0 +1,90 @@
+"""``{% load i18n %}`` with a `{% translate "…" %}` of a plain string remembered per language.
+
+Django resolves such a tag on every rendering: a lazy translation, the catalogue lookup,
+escaping, about twenty function calls; a page's shell has forty of them. The message is a
+constant, so its output depends only on the active language and on autoescaping: each tag
+keeps its output per (language, autoescape) after the first rendering. Every other tag of the
+library (blocktranslate, get_current_language, a translate with a variable, filters or a
+context) is Django's own. `DjangoTemplates`, the backend settings.TEMPLATES names, installs
+this module as the ``i18n`` library.
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.template.backends.django import DjangoTemplates as DjangoBackend
+from django.templatetags import i18n as django_i18n
+from django.utils.translation import get_language
+
+register = template.Library()
+register.tags.update(django_i18n.register.tags)
+register.filters.update(django_i18n.register.filters)
+
+# Changed when translations may have changed (settings of a test): every remembered output is
+# then stale, since it is stored under the generation it was rendered in.
+_generation = 0
+
+
+class ConstantTranslateNode(django_i18n.TranslateNode):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._rendered: dict[tuple, str] = {}
+
+    def render(self, context):
+        key = (get_language(), context.autoescape, _generation)
+        value = self._rendered.get(key)
+        if value is None:
+            output = super().render(context)  # with asvar: "" and the value in the context
+            value = self._rendered[key] = context[self.asvar] if self.asvar else output
+        if self.asvar:
+            context[self.asvar] = value
+            return ""
+        return value
+
+
+@register.tag("translate")
+@register.tag("trans")
+def do_translate(parser, token):
+    node = django_i18n.do_translate(parser, token)
+    expression = node.filter_expression
+    if (
+        not node.noop
+        and node.message_context is None
+        and not expression.filters
+        and getattr(expression.var, "literal", None) is not None
+    ):
+        return ConstantTranslateNode(expression, node.noop, node.asvar, node.message_context)
+    return node
+
+
+@receiver(setting_changed)
+def _forget(*, setting, **kwargs):
+    global _generation
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "USE_I18N"}:
+        _generation += 1
+
+
+class DjangoTemplates(DjangoBackend):
+    """Django's template backend with this module as its ``i18n`` library."""
+
+    LIBRARY = "kosmo.template_i18n"
+
+    def __init__(self, params):
+        params = {**params, "OPTIONS": {**params.get("OPTIONS", {})}}
+        params["OPTIONS"]["libraries"] = {
+            **params["OPTIONS"].get("libraries", {}),
+            "i18n": self.LIBRARY,
+        }
+        super().__init__(params)
+
+    def _check_for_template_tags_with_the_same_name(self):
+        # The replaced i18n is deliberate; any other library named twice is still reported.
+        replaced = (
+            "'i18n' is used for multiple template tag modules: "
+            f"'django.templatetags.i18n', '{self.LIBRARY}'"
+        )
+        return [
+            e for e in super()._check_for_template_tags_with_the_same_name() if e.msg != replaced
+        ]
