@@ -1,0 +1,67 @@
+"""kosmo.prepared: a queryset compiled once gives, for other ids, what the ORM gives."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from kosmo.prepared import PreparedQuery
+from medical.models import Claim
+from tests import factories
+
+
+def _household_claims(shape, *, household):
+    return (
+        Claim.objects.filter(household_id=household)
+        .select_related("person")
+        .order_by("service_month", "provider_name")
+    )
+
+
+def _rows(claims):
+    return [(c.pk, c.service_month, c.person.full_name, c.patient_paid) for c in claims]
+
+
+@pytest.fixture
+def two_households(insured, other_household_member, child):
+    for month in (1, 2):
+        factories.ClaimFactory(person=insured.person, service_month=dt.date(2025, month, 1))
+    factories.ClaimFactory(person=child, service_month=dt.date(2025, 3, 1), patient_paid=1234)
+    factories.ClaimFactory(person=other_household_member.person, service_month=dt.date(2025, 1, 1))
+    return insured.person.household_id, other_household_member.person.household_id
+
+
+def test_each_id_gets_what_the_orm_gives(two_households):
+    query = PreparedQuery("test.household_claims", _household_claims)
+    for household in (*two_households, *two_households, 0):
+        prepared = query.run("all", household=household)
+        expected = list(_household_claims("all", household=household))
+        assert _rows(prepared) == _rows(expected)
+        assert all(isinstance(c, Claim) and c._state.db == "default" for c in prepared)
+        assert not any(c._state.adding for c in prepared)
+
+
+def test_one_query_each_time_and_the_related_person_comes_with_it(two_households):
+    query = PreparedQuery("test.household_claims", _household_claims)
+    query.run("all", household=two_households[0])  # compiled here
+    with CaptureQueriesContext(connection) as captured:
+        claims = query.run("all", household=two_households[0])
+        names = [claim.person.full_name for claim in claims]
+    assert len(captured.captured_queries) == 1
+    assert len(names) == 3
+
+
+def test_a_date_read_back_is_a_date_on_every_backend(two_households):
+    claims = PreparedQuery("test.household_claims", _household_claims).run(
+        "all", household=two_households[0]
+    )
+    assert {type(claim.service_month) for claim in claims} == {dt.date}
+
+
+def test_an_id_that_is_not_a_query_parameter_is_refused(db):
+    query = PreparedQuery(
+        "test.unused", lambda shape, *, household, person: Claim.objects.filter(person_id=person)
+    )
+    with pytest.raises(ValueError, match="household"):
+        query.run("all", household=1, person=2)
