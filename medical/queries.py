@@ -14,6 +14,8 @@ from accounts.models import User
 from kosmo import fiscal_years
 from kosmo.models import Person
 from kosmo.money import to_yen
+from kosmo.prepared import PreparedQuery
+from kosmo.scoping import member_scope
 from medical.models import Claim, PrescriptionLine
 
 COPAY_RATE = Decimal("0.3")  # 支払額 = 薬価 × 使用量 × 3割 (manual §4-3)
@@ -50,13 +52,13 @@ class Statement:
     totals: Totals
 
 
-def statement(queryset: QuerySet[Claim]) -> Statement:
-    """Rows (with their 受診者) and totals: two queries."""
-    rows = list(
-        queryset.select_related("person").order_by(
-            "-service_month", "person__branch", "provider_name", "care_type"
-        )
+def _ordered(queryset: QuerySet[Claim]) -> QuerySet[Claim]:
+    return queryset.select_related("person").order_by(
+        "-service_month", "person__branch", "provider_name", "care_type"
     )
+
+
+def _statement_of(rows: list[Claim]) -> Statement:
     totals = Totals(
         total_cost=sum(row.total_cost for row in rows),
         insurer_paid=sum(row.insurer_paid for row in rows),
@@ -64,6 +66,11 @@ def statement(queryset: QuerySet[Claim]) -> Statement:
         patient_paid=sum(row.patient_paid for row in rows),
     )
     return Statement(rows=rows, totals=totals)
+
+
+def statement(queryset: QuerySet[Claim]) -> Statement:
+    """Rows (with their 受診者) and totals: one query."""
+    return _statement_of(list(_ordered(queryset)))
 
 
 def latest_month(user: User) -> dt.date | None:
@@ -76,10 +83,32 @@ def _newest_month(visible: QuerySet[Claim]) -> Subquery:
     return Subquery(visible.order_by("-service_month").values("service_month")[:1])
 
 
+def _latest_rows(field: str, *, scope: int) -> QuerySet[Claim]:
+    visible = Claim.objects.filter(**{field: scope})
+    return _ordered(visible.filter(service_month=_newest_month(visible)))
+
+
+def _latest_year_rows(shape: tuple[str, bool], *, scope: int, person: int = 0):
+    field, one_person = shape
+    visible = Claim.objects.filter(**{field: scope})
+    year_start = Trunc(_newest_month(visible), "year", output_field=DateField())
+    # Nothing is newer than the newest month: from its 1 January on is exactly its year.
+    rows = visible.filter(person_id=person) if one_person else visible
+    return _ordered(rows.filter(service_month__gte=year_start))
+
+
+# The two default pages, asked for by every member: compiled to SQL once (kosmo.prepared).
+_LATEST = PreparedQuery("medical.latest", _latest_rows)
+_LATEST_YEAR = PreparedQuery("medical.latest_year", _latest_year_rows)
+
+
 def latest_statement(user: User) -> Statement:
     """MED-2: the newest 診療年月's lines, found and read in one query."""
-    visible = claims(user)
-    return statement(visible.filter(service_month=_newest_month(visible)))
+    scope = member_scope(user)
+    if scope is None:
+        return _statement_of([])
+    field, scope_id = scope
+    return _statement_of(_LATEST.run(field, scope=scope_id))
 
 
 def latest_year_statement(
@@ -88,10 +117,15 @@ def latest_year_statement(
     """MED-3 年間 by default: the calendar year of the newest 診療年月 the member may see (of
     `person_id` only, if given), in one query; and a month of that year (None without any
     claims)."""
-    visible = claims(user)
-    year_start = Trunc(_newest_month(visible), "year", output_field=DateField())
-    # Nothing is newer than the newest month: from its 1 January on is exactly its year.
-    result = statement(claims(user, person_id=person_id).filter(service_month__gte=year_start))
+    scope = member_scope(user)
+    if scope is None:
+        return _statement_of([]), None
+    field, scope_id = scope
+    if person_id is None:
+        rows = _LATEST_YEAR.run((field, False), scope=scope_id)
+    else:
+        rows = _LATEST_YEAR.run((field, True), scope=scope_id, person=person_id)
+    result = _statement_of(rows)
     if result.rows:
         return result, result.rows[0].service_month
     return result, latest_month(user)  # none of this person's: the year is still everyone's

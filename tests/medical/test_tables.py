@@ -1,0 +1,154 @@
+"""medical/tables.py writes the same HTML as the template loops it replaced.
+
+The loops below are the templates' former text, kept here as the oracle: each case is rendered
+both ways, in Japanese and in English, and compared with the whitespace between tags ignored.
+"""
+
+import datetime as dt
+import re
+from types import SimpleNamespace
+
+import pytest
+from django.template import Context, Engine
+from django.utils import translation
+
+from medical import tables
+from medical.etax import NoticeLine, PersonGroup, ProviderGroup
+from medical.models import CareType
+
+ENGINE = Engine(libraries={"i18n": "django.templatetags.i18n", "kosmo": "kosmo.templatetags.kosmo"})
+
+CLAIMS_LOOP = """{% load i18n kosmo %}
+    {% for claim in statement.rows %}
+    <tr><td>{{ claim.service_month|year_month }}</td><td>{{ claim.person.full_name }}</td>
+      <td>{{ claim.provider_name }}<br><span class="page-lead">{{ claim.care_type_label }}/{{ claim.days }}{% translate "日" %}</span></td>
+      <td class="num">{{ claim.total_cost|yen }}</td><td class="num">{{ claim.insurer_paid|yen }}</td><td class="num">{{ claim.public_paid|yen }}</td><td class="num">{{ claim.patient_paid|yen }}</td><td>{{ claim.note }}</td></tr>
+    {% endfor %}"""  # noqa: E501
+
+ETAX_LOOP = """{% load i18n kosmo %}
+      {% for person in notice.persons %}
+      <tbody>
+        <tr class="group"><th scope="rowgroup" colspan="4">{% translate "療養を受けた者" %}：{{ person.name }}{% if person.form_name != person.name %} {% blocktranslate trimmed with name=person.form_name %}（CSV・集計フォームでは「{{ name }}」）{% endblocktranslate %}{% endif %}</th></tr>
+        {% for provider in person.providers %}
+        {% for line in provider.lines %}
+        <tr>
+          <td>{{ provider.name }}{% if forloop.first and provider.form_name != provider.name %}<br><span class="page-lead">{% blocktranslate trimmed with name=provider.form_name %}CSV・集計フォームでは「{{ name }}」{% endblocktranslate %}</span>{% endif %}</td>
+          <td>{{ line.month|year_month }}</td>
+          <td>{{ line.care_type_label }}</td>
+          <td class="num">{{ line.amount|yen }}</td>
+        </tr>
+        {% endfor %}
+        <tr><th scope="row" colspan="3">{% blocktranslate trimmed with name=provider.name %}{{ name }} 小計{% endblocktranslate %}</th><td class="num">{{ provider.amount|yen }}</td></tr>
+        {% endfor %}
+        <tr><th scope="row" colspan="3"><strong>{% blocktranslate trimmed with name=person.name %}{{ name }} 計{% endblocktranslate %}</strong></th><td class="num"><strong>{{ person.amount|yen }}</strong></td></tr>
+      </tbody>
+      {% endfor %}"""  # noqa: E501
+
+
+def _same_html(text: str) -> str:
+    return re.sub(r">\s+<", "><", str(text)).strip()
+
+
+def _claim(name, provider, care_type, month, *, days=1, paid=(1000, 700, 0, 300), note=""):
+    total, insurer, public, patient = paid
+    return SimpleNamespace(
+        service_month=month,
+        person=SimpleNamespace(full_name=name),
+        provider_name=provider,
+        care_type_label=CareType(care_type).label,
+        days=days,
+        total_cost=total,
+        insurer_paid=insurer,
+        public_paid=public,
+        patient_paid=patient,
+        note=note,
+    )
+
+
+CLAIM_CASES = {
+    "none": [],
+    "the manual's month": [
+        _claim(
+            "山田 太郎",
+            "コスモ内科クリニック",
+            CareType.OUTPATIENT,
+            dt.date(2024, 12, 1),
+            days=2,
+            paid=(63280, 44296, 0, 18984),
+        ),
+        _claim(
+            "山田 花子",
+            "さくら歯科",
+            CareType.DENTAL,
+            dt.date(2024, 12, 1),
+            days=3,
+            paid=(14720, 10304, 0, 4416),
+        ),
+        _claim(
+            "山田 一郎",
+            "ひまわり薬局",
+            CareType.PHARMACY,
+            dt.date(2024, 12, 1),
+            paid=(12400, 8680, 0, 3720),
+            note="公費",
+        ),
+    ],
+    "markup and big numbers": [
+        _claim(
+            "<b>𠮷田</b> & 髙橋",
+            'A&B "病院" <script>',
+            CareType.INPATIENT,
+            dt.date(2019, 4, 1),
+            days=31,
+            paid=(12345678, 1234567, 10, 0),
+            note="<i>注</i>'",
+        ),
+    ],
+}
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+@pytest.mark.parametrize("case", CLAIM_CASES, ids=list(CLAIM_CASES))
+def test_claim_rows_write_what_the_template_loop_wrote(case, language):
+    rows = CLAIM_CASES[case]
+    with translation.override(language):
+        expected = ENGINE.from_string(CLAIMS_LOOP).render(
+            Context({"statement": SimpleNamespace(rows=rows)})
+        )
+        assert _same_html(tables.claim_rows(rows)) == _same_html(expected)
+
+
+def _line(person, provider, care_type, month, amount):
+    return NoticeLine(person, month, provider, care_type, amount)
+
+
+def _notice_persons():
+    taro = PersonGroup("山田 太郎")
+    clinic = ProviderGroup("コスモ内科クリニック")
+    clinic.lines += [
+        _line("山田 太郎", clinic.name, CareType.OUTPATIENT, dt.date(2025, 1, 1), 1200),
+        _line("山田 太郎", clinic.name, CareType.OUTPATIENT, dt.date(2025, 3, 1), 800),
+    ]
+    kana = ProviderGroup("ｺｽﾓﾔｯｷｮｸ <本店> & 第二ﾄﾞﾗｯｸﾞｽﾄｱｰ駅前通り店舗")
+    kana.lines.append(_line("山田 太郎", kana.name, CareType.PHARMACY, dt.date(2025, 2, 1), 350))
+    taro.providers += [clinic, kana]
+    long_name = PersonGroup("寿限無寿限無五劫の擦り切れ海砂利水魚 <花子>")
+    dentist = ProviderGroup("さくら歯科")
+    dentist.lines.append(
+        _line(long_name.name, dentist.name, CareType.DENTAL, dt.date(2025, 12, 1), 4416)
+    )
+    long_name.providers.append(dentist)
+    return [taro, long_name]
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+@pytest.mark.parametrize("persons", [[], _notice_persons()], ids=["none", "household"])
+def test_etax_person_groups_write_what_the_template_loop_wrote(persons, language):
+    if persons:  # both branches of 「CSV・集計フォームでは」 are tried
+        assert any(p.form_name != p.name for p in persons)
+        assert any(pr.form_name != pr.name for p in persons for pr in p.providers)
+    with translation.override(language):
+        expected = ENGINE.from_string(ETAX_LOOP).render(
+            Context({"notice": SimpleNamespace(persons=persons)})
+        )
+        assert _same_html(tables.etax_person_groups(persons)) == _same_html(expected)
