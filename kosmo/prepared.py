@@ -7,12 +7,14 @@ ids, so a `PreparedQuery` builds its queryset once per shape and database connec
 stand-in ids, keeps the SQL, and afterwards only swaps the ids in the parameters and builds
 the model instances as Django's own iterable does (`select_related` objects included).
 
-Only integer parameters may vary (ids: the same value on every backend; a date or a string is
-adapted differently per backend). Everything else about the query is fixed by its shape.
+Only ids (integers) and dates may vary, and each must be a query parameter; everything else
+about the query is fixed by its shape. A date is written as the backend adapts it (a string on
+SQLite, a date on PostgreSQL).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -20,8 +22,17 @@ from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
 
-# Stand-in ids: negative, so never a real primary key, and unlikely as a constant of a query.
+# Stand-ins: negative ids, never a real primary key; dates of the year 1001 and after, never
+# a 診療年月. Both unlikely as a constant of a query.
 _FIRST_STAND_IN = -7_340_000_001
+
+
+def _stand_in(index: int, value: Any) -> Any:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.date(1001 + index, 1, 1)
+    if isinstance(value, int):
+        return _FIRST_STAND_IN - index
+    raise TypeError(f"only ids and dates may vary, not {type(value).__name__}")
 
 
 class PreparedQuery:
@@ -36,25 +47,40 @@ class PreparedQuery:
         self.name = name
         self._build = build
 
-    def run(self, shape: Hashable, *, using: str = "default", **ids: int) -> list[Model]:
+    def run(self, shape: Hashable, *, using: str = "default", **ids: int | dt.date) -> list[Model]:
         connection = connections[using]
         compiled = connection.__dict__.setdefault("_kosmo_prepared", {}).get((self.name, shape))
         if compiled is None:
-            compiled = self._prepare(shape, using, sorted(ids))
+            compiled = self._prepare(shape, using, ids)
             connection._kosmo_prepared[(self.name, shape)] = compiled
         return compiled.run(connection, ids)
 
-    def _prepare(self, shape: Hashable, using: str, names: list[str]) -> _Compiled:
-        stand_ins = {name: _FIRST_STAND_IN - index for index, name in enumerate(names)}
+    def _prepare(self, shape: Hashable, using: str, ids: dict[str, Any]) -> _Compiled:
+        names = sorted(ids)
+        stand_ins = {name: _stand_in(index, ids[name]) for index, name in enumerate(names)}
         queryset = self._build(shape, **stand_ins).using(using)
         compiler = queryset.query.get_compiler(using=using)
         sql, params = compiler.as_sql()
-        by_value = {value: name for name, value in stand_ins.items()}
-        slots = [(i, by_value[p]) for i, p in enumerate(params) if p in by_value]
-        missing = set(names) - {name for _i, name in slots}
+        adapt = compiler.connection.ops.adapt_datefield_value
+        written = {value: (name, False) for name, value in stand_ins.items()}
+        written |= {
+            adapt(value): (name, True)
+            for name, value in stand_ins.items()
+            if isinstance(value, dt.date)
+        }
+        slots = [(i, *written[p]) for i, p in enumerate(params) if _hashable(p) and p in written]
+        missing = set(names) - {name for _i, name, _adapted in slots}
         if missing:
-            raise ValueError(f"{self.name}: ids not used as query parameters: {sorted(missing)}")
+            raise ValueError(f"{self.name}: not query parameters: {sorted(missing)}")
         return _Compiled(queryset, compiler, sql, list(params), slots)
+
+
+def _hashable(value: Any) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
 
 
 class _Compiled:
@@ -75,8 +101,10 @@ class _Compiled:
 
     def run(self, connection, ids: dict[str, Any]) -> list[Model]:
         params = list(self.params)
-        for index, name in self.slots:
-            params[index] = int(ids[name])
+        adapt = connection.ops.adapt_datefield_value
+        for index, name, adapted in self.slots:
+            value = ids[name]
+            params[index] = adapt(value) if adapted else value
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()

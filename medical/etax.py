@@ -39,6 +39,8 @@ from lxml import etree
 from signxml import CanonicalizationMethod, DigestAlgorithm, SignatureMethod, XMLSigner, methods
 
 from kosmo.models import Person, Union
+from kosmo.prepared import PreparedQuery
+from kosmo.scoping import member_scope
 from medical.models import CareType, Claim, EtaxSigningCredential
 
 if TYPE_CHECKING:
@@ -296,16 +298,24 @@ def _person_name(person: Person) -> str:
     return f"{xml_text(person.family_name)}\u3000{xml_text(person.given_name)}"
 
 
+def _year_claims(scope_field: str, *, scope: int, start: dt.date, end: dt.date):
+    visible = Claim.objects.filter(**{scope_field: scope})
+    return visible.filter(service_month__gte=start, service_month__lte=end).select_related("person")
+
+
+# Every member's preview and files: compiled to SQL once (kosmo.prepared).
+_YEAR_CLAIMS = PreparedQuery("medical.etax_year", _year_claims)
+
+
 def build_notice(user: User, *, year: int) -> Notice:
     """The notice for `year` of what `user` may see: the household for the insured, their own
     claims for a dependent. Lines are ordered by person (枝番), institution, month, 診療区分;
     a fixed number of queries whatever the number of claims."""
     person = user.person
     union = person.household.union
-    claims = (
-        Claim.objects.visible_to(user)
-        .filter(service_month__gte=dt.date(year, 1, 1), service_month__lte=dt.date(year, 12, 1))
-        .select_related("person")
+    scope_field, scope = member_scope(user)
+    claims = _YEAR_CLAIMS.run(
+        scope_field, scope=scope, start=dt.date(year, 1, 1), end=dt.date(year, 12, 1)
     )
     keyed = []
     for claim in claims:

@@ -65,3 +65,36 @@ def test_an_id_that_is_not_a_query_parameter_is_refused(db):
     )
     with pytest.raises(ValueError, match="household"):
         query.run("all", household=1, person=2)
+
+
+def _claims_between(shape, *, household, start, end):
+    return _household_claims(shape, household=household).filter(
+        service_month__gte=start, service_month__lte=end
+    )
+
+
+def test_dates_vary_too(two_households):
+    query = PreparedQuery("test.claims_between", _claims_between)
+    household = two_households[0]
+    for start, end in [
+        (dt.date(2025, 1, 1), dt.date(2025, 12, 1)),
+        (dt.date(2025, 2, 1), dt.date(2025, 3, 1)),
+        (dt.date(2024, 1, 1), dt.date(2024, 12, 1)),
+    ]:
+        prepared = query.run("all", household=household, start=start, end=end)
+        expected = _claims_between("all", household=household, start=start, end=end)
+        assert _rows(prepared) == _rows(expected)
+    assert (
+        len(
+            query.run(
+                "all", household=household, start=dt.date(2025, 2, 1), end=dt.date(2025, 3, 1)
+            )
+        )
+        == 2
+    )
+
+
+def test_only_ids_and_dates_vary(db):
+    query = PreparedQuery("test.by_name", lambda shape, *, name: Claim.objects.filter(note=name))
+    with pytest.raises(TypeError, match="str"):
+        query.run("all", name="x")
