@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import template
 
 from kosmo import dates, fragments, menu, money
+from kosmo.form_field import render_field
 
 register = template.Library()
 
@@ -43,6 +44,19 @@ def wareki_month(value):
 def year_month(value):
     """``{{ date|year_month }}`` → ``2025/01``."""
     return dates.format_month(value)
+
+
+@register.simple_tag
+def form_field(field, show_required=False):
+    """``{% form_field field show_required %}``: components/field.html's body (kosmo.form_field)."""
+    return render_field(field, show_required)
+
+
+@register.filter
+def month_input(value):
+    """``{{ date|month_input }}`` → ``2025-01``: a month as `<input type="month">` writes it
+    (what ``|date:'Y-m'`` writes, without Django's date formatter)."""
+    return f"{value.year:04d}-{value.month:02d}" if value else ""
 
 
 @register.simple_tag(takes_context=True)

@@ -58,3 +58,14 @@ def test_fiscal_year_bounds():
 
 def test_month_is_shown_as_in_the_manuals_lists():
     assert format_month(dt.date(2025, 1, 1)) == "2025/01"
+
+
+@pytest.mark.parametrize(
+    "value", [dt.date(2025, 1, 1), dt.date(2019, 12, 31), dt.date(987, 3, 1), None]
+)
+def test_month_input_writes_what_the_date_filter_wrote(value):
+    from django.template import Context, Template
+
+    source = "{% load kosmo %}{{ value|date:'Y-m' }}|{{ value|month_input }}"
+    django_s, ours = Template(source).render(Context({"value": value})).split("|")
+    assert ours == django_s
