@@ -63,8 +63,8 @@ WSGI_APPLICATION = "kosmo.wsgi.application"
 
 TEMPLATES = [
     {
-        # Django's, with {% load i18n %} remembering {% translate "…" %} per language.
-        "BACKEND": "kosmo.template_i18n.DjangoTemplates",
+        # Django's, with {% translate "…" %} and {% url %} of constants remembered.
+        "BACKEND": "kosmo.template_backend.DjangoTemplates",
         "NAME": "django",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,

@@ -5,8 +5,8 @@ escaping, about twenty function calls; a page's shell has forty of them. The mes
 constant, so its output depends only on the active language and on autoescaping: each tag
 keeps its output per (language, autoescape) after the first rendering. Every other tag of the
 library (blocktranslate, get_current_language, a translate with a variable, filters or a
-context) is Django's own. `DjangoTemplates`, the backend settings.TEMPLATES names, installs
-this module as the ``i18n`` library.
+context) is Django's own. kosmo.template_backend.DjangoTemplates, the backend settings.TEMPLATES
+names, installs this module as the ``i18n`` library.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from __future__ import annotations
 from django import template
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.template.backends.django import DjangoTemplates as DjangoBackend
 from django.templatetags import i18n as django_i18n
 from django.utils.translation import get_language
 
@@ -64,27 +63,3 @@ def _forget(*, setting, **kwargs):
     global _generation
     if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "USE_I18N"}:
         _generation += 1
-
-
-class DjangoTemplates(DjangoBackend):
-    """Django's template backend with this module as its ``i18n`` library."""
-
-    LIBRARY = "kosmo.template_i18n"
-
-    def __init__(self, params):
-        params = {**params, "OPTIONS": {**params.get("OPTIONS", {})}}
-        params["OPTIONS"]["libraries"] = {
-            **params["OPTIONS"].get("libraries", {}),
-            "i18n": self.LIBRARY,
-        }
-        super().__init__(params)
-
-    def _check_for_template_tags_with_the_same_name(self):
-        # The replaced i18n is deliberate; any other library named twice is still reported.
-        replaced = (
-            "'i18n' is used for multiple template tag modules: "
-            f"'django.templatetags.i18n', '{self.LIBRARY}'"
-        )
-        return [
-            e for e in super()._check_for_template_tags_with_the_same_name() if e.msg != replaced
-        ]

@@ -65,3 +65,4 @@ def test_the_portals_templates_use_it_and_the_checks_stay_quiet():
     backend = engines["django"]
     assert backend.engine.libraries["i18n"] == "kosmo.template_i18n"
     assert backend._check_for_template_tags_with_the_same_name() == []
+    assert "kosmo.template_url" in backend.engine.builtins
