@@ -6,8 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from benefits.models import BenefitType
-from kosmo.forms import MonthField, MonthRangeForm
-from kosmo.models import Person
+from kosmo.forms import MonthField, MonthRangeForm, PersonChoiceField
 
 INVALID_MONTH = {"invalid": _("支給年月は「2025-01」の形式で入力してください。")}
 
@@ -15,9 +14,7 @@ INVALID_MONTH = {"invalid": _("支給年月は「2025-01」の形式で入力し
 class PaymentFilterForm(MonthRangeForm):
     start = MonthField(label=_("支給年月(から)"), required=False, error_messages=INVALID_MONTH)
     end = MonthField(label=_("支給年月(まで)"), required=False, error_messages=INVALID_MONTH)
-    person = forms.ModelChoiceField(
-        label=_("対象者"), queryset=Person.objects.none(), required=False, empty_label=_("全員")
-    )
+    person = PersonChoiceField(label=_("対象者"), everyone_label=_("全員"))
     benefit_type = forms.ModelChoiceField(
         label=_("給付種別"),
         queryset=BenefitType.objects.none(),
@@ -27,8 +24,7 @@ class PaymentFilterForm(MonthRangeForm):
 
     def __init__(self, *args, persons, benefit_types, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = persons
-        self.fields["person"].label_from_instance = lambda person: person.full_name
+        self.fields["person"].set_persons(persons)
         self.fields["benefit_type"].queryset = benefit_types
 
     def chosen(self) -> dict:

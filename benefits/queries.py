@@ -11,12 +11,7 @@ from django.db.models import Max, QuerySet, Sum
 from accounts.models import User
 from benefits.models import BenefitPayment, BenefitType
 from kosmo import fiscal_years
-from kosmo.models import Person, Union
-
-
-def visible_persons(user: User) -> QuerySet[Person]:
-    """対象者 choices: the household for the insured, only themself for a dependent."""
-    return Person.objects.visible_to(user).order_by("branch")
+from kosmo.models import Union
 
 
 def benefit_types(union: Union) -> QuerySet[BenefitType]:

@@ -13,12 +13,13 @@ from benefits import documents, queries
 from benefits.forms import PaymentFilterForm
 from kosmo import documents as kosmo_documents
 from kosmo.access import feature_required, member_required, month_or_404
+from kosmo.scoping import visible_persons
 
 
 def _filter_form(request: HttpRequest, data) -> PaymentFilterForm:
     return PaymentFilterForm(
         data,
-        persons=queries.visible_persons(request.user),
+        persons=visible_persons(request.user),
         benefit_types=queries.benefit_types(request.union),
     )
 

@@ -9,17 +9,11 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.http import Http404
 
-from accounts.models import User
 from checkup.criteria import Evaluation, Facts, Item, Judged, Rules, evaluate, fiscal_year_age
 from checkup.models import Checkup, CheckupResult, Column
 from kosmo.models import Person
 
 TABLE_EXAMS = 5  # the table shows the five most recent checkups, newest first
-
-
-def visible_persons(user: User) -> QuerySet[Person]:
-    """受診者 choices: the household for the insured, only themself for a dependent."""
-    return Person.objects.visible_to(user).order_by("branch")
 
 
 def chosen_person(member: Person, persons: list[Person], person_id: str | None) -> Person:

@@ -11,11 +11,12 @@ from checkup import documents, queries
 from checkup.criteria import Rules
 from kosmo import documents as kosmo_documents
 from kosmo.access import feature_required, member_required
+from kosmo.scoping import visible_persons
 
 
 def _person(request: HttpRequest, person_id: str | None):
     """(the chosen person, every person the member may pick): a 404 outside the household."""
-    persons = list(queries.visible_persons(request.user))
+    persons = visible_persons(request.user)
     return queries.chosen_person(request.member, persons, person_id), persons
 
 

@@ -29,6 +29,29 @@ class MonthField(forms.CharField):
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
+class PersonChoiceField(forms.TypedChoiceField):
+    """「受診者」 or 「対象者」: everyone (empty) or one of the persons the member may see, as
+    the view read them once (kosmo.scoping.visible_persons) for the choices and for checking
+    the answer. Cleans to the Person, or None for everyone; any other id is refused with
+    Django's 「正しく選択してください。」."""
+
+    def __init__(self, *, label, everyone_label, **kwargs):
+        super().__init__(label=label, coerce=int, required=False, empty_value=None, **kwargs)
+        self.everyone_label = everyone_label
+        self.persons: dict = {}
+
+    def set_persons(self, persons) -> None:
+        self.persons = {person.pk: person for person in persons}
+        self.choices = [
+            ("", self.everyone_label),
+            *((pk, person.full_name) for pk, person in self.persons.items()),
+        ]
+
+    def clean(self, value):
+        pk = super().clean(value)
+        return None if pk is None else self.persons[pk]
+
+
 class MonthRangeForm(forms.Form):
     """A filter with ``start`` and ``end`` month fields: 「まで」 may not come before 「から」."""
 

@@ -170,17 +170,15 @@ class Household(models.Model):
 
 class PersonQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> PersonQuerySet:
-        """The persons whose data this account may see.
+        """The persons whose data this account may see (kosmo.scoping.member_scope): the
+        whole household for the insured, only themself for a dependent, nobody for staff."""
+        from kosmo.scoping import member_scope
 
-        An insured member sees the whole household; a dependent sees only themself;
-        an account without a person (staff) sees no member through the portal.
-        """
-        person = getattr(user, "person", None)
-        if person is None:
+        scope = member_scope(user)
+        if scope is None:
             return self.none()
-        if person.role == Person.Role.INSURED:
-            return self.filter(household_id=person.household_id)
-        return self.filter(pk=person.pk)
+        field, value = scope
+        return self.filter(**{"household_id" if field == "household_id" else "pk": value})
 
 
 class Person(models.Model):

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 from django.db import models
+
+from kosmo.prepared import PreparedQuery
+
+if TYPE_CHECKING:
+    from kosmo.models import Person
 
 
 def member_scope(user) -> tuple[str, int] | None:
@@ -28,3 +33,24 @@ class HouseholdScopedQuerySet(models.QuerySet):
             return self.none()
         field, value = scope
         return self.filter(**{field: value})
+
+
+def _persons(scope_field: str, *, scope: int):
+    from kosmo.models import Person
+
+    field = "household_id" if scope_field == "household_id" else "pk"
+    return Person.objects.filter(**{field: scope}).order_by("branch")
+
+
+# Asked on every statement page for its 受診者/対象者 choices: compiled once (kosmo.prepared).
+_PERSONS = PreparedQuery("kosmo.visible_persons", _persons)
+
+
+def visible_persons(user) -> list[Person]:
+    """The persons this account may choose (受診者, 対象者), by 枝番: the household for the
+    insured, only themself for a dependent, nobody for staff (`member_scope`)."""
+    scope = member_scope(user)
+    if scope is None:
+        return []
+    scope_field, scope_id = scope
+    return _PERSONS.run(scope_field, scope=scope_id)

@@ -32,11 +32,6 @@ class Totals:
     patient_paid: int = 0
 
 
-def visible_persons(user: User) -> QuerySet[Person]:
-    """受診者 choices: the household for the insured, only themself for a dependent."""
-    return Person.objects.visible_to(user).order_by("branch")
-
-
 def claims(user: User, *, person_id: int | None = None) -> QuerySet[Claim]:
     queryset = Claim.objects.visible_to(user)
     if person_id is not None:

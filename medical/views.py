@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from kosmo import documents as kosmo_documents
 from kosmo.access import feature_required, member_required, month_or_404
+from kosmo.scoping import visible_persons
 from medical import documents, queries
 from medical.forms import ClaimFilterForm
 
@@ -62,7 +63,7 @@ def month(request: HttpRequest, year: int, month: int) -> HttpResponse:
 @feature_required("medical")
 def annual(request: HttpRequest) -> HttpResponse:
     """MED-3 年間: a calendar year, filterable by 診療年月 and 受診者."""
-    form = ClaimFilterForm(request.GET or None, persons=queries.visible_persons(request.user))
+    form = ClaimFilterForm(request.GET or None, persons=visible_persons(request.user))
     start, end, person_id = _chosen(form)
     if start or end:
         start, end = _in_year(queries.latest_month(request.user), start, end)
@@ -96,7 +97,7 @@ def past(request: HttpRequest) -> HttpResponse:
 @feature_required("medical")
 def statement_pdf(request: HttpRequest) -> HttpResponse:
     """MED-4 「医療費明細 (PDF)」 for the shown period: queued, then its status page."""
-    form = ClaimFilterForm(request.POST, persons=queries.visible_persons(request.user))
+    form = ClaimFilterForm(request.POST, persons=visible_persons(request.user))
     if not form.is_valid() or not form.cleaned_data["start"] or not form.cleaned_data["end"]:
         raise Http404("bad period")
     person = form.cleaned_data["person"]
@@ -135,7 +136,7 @@ def prescriptions(request: HttpRequest, year: int | None = None, month: int | No
 @feature_required("prescriptions")
 def prescriptions_annual(request: HttpRequest) -> HttpResponse:
     """年間の処方医薬品明細, filterable by 診療年月 and 受診者 (manual §4-3 (2-1), (2-3))."""
-    form = ClaimFilterForm(request.GET or None, persons=queries.visible_persons(request.user))
+    form = ClaimFilterForm(request.GET or None, persons=visible_persons(request.user))
     start, end, person_id = _chosen(form)
     start, end = _in_year(queries.latest_prescription_month(request.user), start, end)
     lines = queries.prescriptions(request.user, person_id=person_id).filter(
