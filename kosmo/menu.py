@@ -66,16 +66,27 @@ def portal_menu(union: Union | None):
 
 def rendered_menu(union: Union | None, path: str, *, member: bool) -> SafeString:
     """components/service_menu.html for this union and page, rendered once per process."""
-    entries = tuple(menu_entries(union))
-    current = path if path == reverse("home") or any(e.url == path for e in entries) else ""
-    return _rendered(entries, current, member, get_language(), get_urlconf(), get_script_prefix())
+    enabled = union.enabled_feature_keys if union is not None else frozenset()
+    urlconf, prefix = get_urlconf(), get_script_prefix()
+    current = path if path in _entry_paths(enabled, urlconf, prefix) else ""
+    return _rendered(enabled, current, member, get_language(), urlconf, prefix)
+
+
+@lru_cache(maxsize=64)
+def _entry_paths(enabled: frozenset[str], urlconf, prefix: str) -> frozenset[str]:
+    """The paths that are a menu entry: the top page and each entry's page."""
+    return frozenset({reverse("home"), *(e.url for e in _entries(enabled, urlconf, prefix))})
 
 
 @lru_cache(maxsize=256)
-def _rendered(entries, current, member, language, urlconf, prefix) -> SafeString:
+def _rendered(enabled, current, member, language, urlconf, prefix) -> SafeString:
     return render_to_string(
         "components/service_menu.html",
-        {"service_menu": entries, "current": current, "has_account_menu": member},
+        {
+            "service_menu": _entries(enabled, urlconf, prefix),
+            "current": current,
+            "has_account_menu": member,
+        },
     )
 
 
@@ -83,4 +94,5 @@ def _rendered(entries, current, member, language, urlconf, prefix) -> SafeString
 def _forget(*, setting, **kwargs):
     if setting in {"ROOT_URLCONF", "TEMPLATES", "LANGUAGE_CODE"}:
         _entries.cache_clear()
+        _entry_paths.cache_clear()
         _rendered.cache_clear()

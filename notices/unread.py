@@ -1,9 +1,10 @@
 """The unread counts on 🔔 and ✉, cached so the header costs no SQL on a warm cache.
 
-A member's counts live under a key built from three versions: the service-wide one (bumped
-when a notice for every union is saved), the union's (bumped when a union notice or a
-broadcast MY mail is published) and the member's own (bumped when they get a MY mail or read
-something). Changing a version makes the old key unreachable; nothing has to be deleted.
+A member's counts are stored with the three versions they were computed under: the
+service-wide one (bumped when a notice for every union is saved), the union's (bumped when a
+union notice or a broadcast MY mail is published) and the member's own (bumped when they get a
+MY mail or read something). Counts stored under other versions than the current ones are
+recomputed; nothing has to be deleted.
 A notice entering or leaving its publish window changes no version, so a cached count
 expires at the next window boundary the cold query found.
 """
@@ -105,20 +106,25 @@ def _query(person_id: int, union_id: int, now: datetime) -> tuple[UnreadCounts, 
 
 
 def unread_counts(person_id: int, union_id: int) -> UnreadCounts:
-    """The member's unread お知らせ and MY mail: from the cache, or one query when cold."""
+    """The member's unread お知らせ and MY mail: from the cache in one round trip (the three
+    versions and the counts, which carry the versions they were computed under), or one query
+    when cold or when a version changed since."""
     version_keys = [GLOBAL_KEY, _union_key(union_id), _person_key(person_id)]
-    versions = cache.get_many(version_keys)
-    missing = {key: uuid.uuid4().hex[:12] for key in version_keys if key not in versions}
+    counts_key = f"notices:unread:{person_id}"
+    found = cache.get_many([*version_keys, counts_key])
+    missing = {key: uuid.uuid4().hex[:12] for key in version_keys if key not in found}
     if missing:
         cache.set_many(missing, None)
-        versions.update(missing)
-    key = "notices:unread:{}:{}:{}:{}".format(person_id, *(versions[k] for k in version_keys))
-    counts = None if missing else cache.get(key)
-    if counts is None:
-        counts, ttl = _query(person_id, union_id, timezone.now())
-        cache.set(key, (counts.news, counts.mail), ttl)
-        return counts
-    return UnreadCounts(*counts)
+        found.update(missing)
+    versions = tuple(found[key] for key in version_keys)
+    cached = found.get(counts_key)
+    if cached is not None and not missing and tuple(cached[0]) == versions:
+        return UnreadCounts(*cached[1:])
+    counts, ttl = _query(person_id, union_id, timezone.now())
+    # Counts computed from a transaction's state before its commit carry the version of
+    # before the commit's bump (_bump), so they are never taken for the committed state.
+    cache.set(counts_key, (versions, counts.news, counts.mail), ttl)
+    return counts
 
 
 __all__ = ["UnreadCounts", "bump_global", "bump_person", "bump_union", "unread_counts"]
