@@ -124,6 +124,7 @@ def _stand_in(char: str) -> str:
     return UNREPRESENTABLE
 
 
+@lru_cache(maxsize=16384)  # names repeat: the same persons and institutions on every notice
 def xml_text(value: str) -> str:
     """`value` in General.xsd's character set, on one line.
 
