@@ -10,6 +10,8 @@ library; only the served host is contacted.
 from __future__ import annotations
 
 import http.client
+import secrets
+import string
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode
@@ -64,6 +66,15 @@ def fetch(
         )
     finally:
         conn.close()
+
+
+def member_cookies(session_id: str) -> str:
+    """The ``Cookie`` header of a signed-in member's browser: the session, and the CSRF cookie
+    that the login form set (every member who signed in has one, so pages with a form only
+    mask its secret; without it each would also make a new secret and set the cookie)."""
+    alphabet = string.ascii_letters + string.digits  # Django's CSRF_ALLOWED_CHARS
+    csrf_secret = "".join(secrets.choice(alphabet) for _ in range(32))
+    return cookie_header({"sessionid": session_id, "csrftoken": csrf_secret})
 
 
 def cookie_header(cookies: dict[str, str]) -> str:

@@ -24,7 +24,7 @@ import argparse
 from dataclasses import dataclass
 from pathlib import Path
 
-from client import check_signed_in
+from client import check_signed_in, member_cookies
 from loadgen import LoadResult, RoundsPlan, Target, run_load, run_rounds
 from server import (
     SYNTHETIC_UNION_HOST,
@@ -154,7 +154,7 @@ def sign_in(
 def targets(setup: MedicalSetup) -> list[Target]:
     """The baseline, then the pages; each request is for the next member."""
     host = {"Host": setup.union_host}
-    members = [{"Cookie": f"sessionid={key}"} for key in setup.member_sessions]
+    members = [{"Cookie": member_cookies(key)} for key in setup.member_sessions]
     plan = [
         Target(BASELINE, "/healthz", host, "trivial view (plain 'ok')"),
         Target(

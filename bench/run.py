@@ -32,7 +32,7 @@ from pathlib import Path
 from types import FrameType
 
 import medical_suite
-from client import SignInError, check_signed_in
+from client import SignInError, check_signed_in, member_cookies
 from loadgen import LoadResult, RoundsPlan, Target, run_rounds
 from server import (
     PROJECT_DIR,
@@ -118,7 +118,7 @@ def targets(session_id: str) -> list[Target]:
         Target(
             HEADLINE,
             "/",
-            {**host, "Cookie": f"sessionid={session_id}"},
+            {**host, "Cookie": member_cookies(session_id)},
             f"top page, signed-in member {MEMBER_USERNAME}",
         ),
     ]
