@@ -61,3 +61,26 @@ def test_a_script_prefix_or_new_urlconf_is_not_served_from_memory(settings):
 
 def test_the_portals_templates_use_it():
     assert "kosmo.template_url" in engines["django"].engine.builtins
+
+
+class _Changing:
+    """An argument whose text changes: never answered from memory."""
+
+    def __init__(self):
+        self.value = 1
+
+    def __str__(self):
+        return str(self.value)
+
+
+def test_variable_arguments_are_remembered_by_value_and_objects_never():
+    template = OURS.from_string("{% url 'document_status' pk %}")
+    assert template.render(Context({"pk": 5})) == "/documents/5/"
+    assert template.render(Context({"pk": 6})) == "/documents/6/"
+    assert template.render(Context({"pk": 5})) == "/documents/5/"
+    changing = _Changing()
+    assert template.render(Context({"pk": changing})) == "/documents/1/"
+    changing.value = 2
+    assert template.render(Context({"pk": changing})) == "/documents/2/"
+    with pytest.raises(NoReverseMatch):
+        template.render(Context({"pk": "not-a-number"}))
