@@ -19,7 +19,27 @@ def test_database_url_for_postgresql():
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert (config["USER"], config["PASSWORD"]) == ("kosmo", "s@cret")
     assert (config["HOST"], config["PORT"], config["NAME"]) == ("db.example", "5433", "kosmo")
-    assert config["OPTIONS"] == {"sslmode": "require"}
+    assert config["OPTIONS"] == {
+        "sslmode": "require",
+        "server_side_binding": True,
+        "prepare_threshold": 5,
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "options"),
+    [
+        ("", {"server_side_binding": True, "prepare_threshold": 5}),
+        ("?prepare_threshold=2", {"server_side_binding": True, "prepare_threshold": 2}),
+        (
+            "?server_side_binding=false&prepare_threshold=",
+            {"server_side_binding": False, "prepare_threshold": None},
+        ),
+    ],
+)
+def test_postgresql_prepares_repeated_queries_unless_told_not_to(query, options):
+    config = parse_database_url(f"postgres://kosmo@db/kosmo{query}", base_dir=ROOT)
+    assert config["OPTIONS"] == options
 
 
 def test_database_url_for_sqlite_relative_and_absolute():
