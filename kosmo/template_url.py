@@ -2,12 +2,12 @@
 
 `reverse()` walks the URL patterns on every call (about a hundred function calls), and most of
 the portal's ``{% url 'name' %}`` tags name a view with no argument or with literal ones: the
-same answer on every page. A tag whose view name and arguments are all literals keeps its URL
-per (urlconf, script prefix, language, current app). A tag with variable arguments looks its
-URL up in a bounded table by the resolved view name and arguments when they are all strings
-and integers (a model instance's text may change: reversed each time). Anything else is
-Django's own tag. Installed as a builtin by kosmo.template_backend.DjangoTemplates, so it
-replaces Django's ``url``.
+same answer on every page. Each URL is kept in one bounded table, by view name and arguments
+(and URL configuration, script prefix, language and current app). A tag of literals resolves
+them once; a tag with variables resolves them on each rendering and uses the table when they
+are all strings and integers (a model instance's text may change: such a tag is Django's own).
+Installed as a builtin by kosmo.template_backend.DjangoTemplates, so it replaces Django's
+``url``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from functools import lru_cache
 from django import template
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.template import defaulttags
+from django.template import Context, defaulttags
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape
 from django.utils.translation import get_language
@@ -26,59 +26,25 @@ register = template.Library()
 _generation = 0  # changed with ROOT_URLCONF (tests): every remembered URL is then stale
 
 
-class ConstantURLNode(defaulttags.URLNode):
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self._urls: dict[tuple, str] = {}
+def _current_app(context) -> str | None:
+    """As Django's tag: the request's current app, else its URL's namespace."""
+    request = getattr(context, "request", None)
+    current_app = getattr(request, "current_app", None)
+    if current_app is None:
+        current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
+    return current_app
 
-    def render(self, context):
-        request = getattr(context, "request", None)
-        current_app = getattr(request, "current_app", None)
-        if current_app is None:  # as Django's tag: the request's, else its URL's namespace
-            current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
-        key = (get_urlconf(), get_script_prefix(), get_language(), current_app, _generation)
-        url = self._urls.get(key)
-        if url is None:
-            url = self._reverse(context, current_app)
-            if url:
-                self._urls[key] = url
-        if self.asvar:
-            context[self.asvar] = url
-            return ""
-        return conditional_escape(url) if context.autoescape else url
 
-    def _reverse(self, context, current_app) -> str:
+class _RememberingURLNode(defaulttags.URLNode):
+    def _reverse(self, context, view_name, args, kwargs) -> str:
+        """The URL through the bounded table; an unknown view raises NoReverseMatch, or is
+        empty with ``as var``, as with Django's tag."""
         try:
-            return reverse(
-                self.view_name.resolve(context),
-                args=[arg.resolve(context) for arg in self.args],
-                kwargs={name: value.resolve(context) for name, value in self.kwargs.items()},
-                current_app=current_app,
-            )
-        except NoReverseMatch:
-            if self.asvar is None:
-                raise
-            return ""  # {% url … as var %} of an unknown view: empty, as Django's tag
-
-
-class VariableURLNode(defaulttags.URLNode):
-    def render(self, context):
-        args = tuple(arg.resolve(context) for arg in self.args)
-        kwargs = tuple((name, value.resolve(context)) for name, value in self.kwargs.items())
-        view_name = self.view_name.resolve(context)
-        values = (view_name, *args, *(value for _name, value in kwargs))
-        if not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in values):
-            return super().render(context)
-        request = getattr(context, "request", None)
-        current_app = getattr(request, "current_app", None)
-        if current_app is None:
-            current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
-        try:
-            url = _reverse(
+            return _reverse(
                 view_name,
-                args,
-                kwargs,
-                current_app,
+                tuple(args),
+                tuple(kwargs.items()),
+                _current_app(context),
                 get_urlconf(),
                 get_script_prefix(),
                 get_language(),
@@ -87,11 +53,43 @@ class VariableURLNode(defaulttags.URLNode):
         except NoReverseMatch:
             if self.asvar is None:
                 raise
-            url = ""
+            return ""
+
+    def _output(self, context, url: str) -> str:
         if self.asvar:
             context[self.asvar] = url
             return ""
         return conditional_escape(url) if context.autoescape else url
+
+
+class ConstantURLNode(_RememberingURLNode):
+    """Literal view name and arguments: resolved once, then only the table's key changes."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        empty = Context()  # literals need no context
+        self._literals = (
+            self.view_name.resolve(empty),
+            [arg.resolve(empty) for arg in self.args],
+            {name: value.resolve(empty) for name, value in self.kwargs.items()},
+        )
+
+    def render(self, context):
+        return self._output(context, self._reverse(context, *self._literals))
+
+
+class VariableURLNode(_RememberingURLNode):
+    """Arguments from the context: remembered by value when they are all strings and
+    integers; anything else (a model instance's text may change) is Django's own tag."""
+
+    def render(self, context):
+        view_name = self.view_name.resolve(context)
+        args = [arg.resolve(context) for arg in self.args]
+        kwargs = {name: value.resolve(context) for name, value in self.kwargs.items()}
+        values = (view_name, *args, *kwargs.values())
+        if not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in values):
+            return super().render(context)
+        return self._output(context, self._reverse(context, view_name, args, kwargs))
 
 
 @lru_cache(maxsize=4096)
