@@ -175,10 +175,12 @@ class PersonQuerySet(models.QuerySet):
         from kosmo.scoping import member_scope
 
         scope = member_scope(user)
-        if scope is None:
-            return self.none()
-        field, value = scope
-        return self.filter(**{"household_id" if field == "household_id" else "pk": value})
+        return self.none() if scope is None else self.in_scope(*scope)
+
+    def in_scope(self, scope_field: str, scope_id: int) -> PersonQuerySet:
+        """The persons a `member_scope` covers: its household, or the one person."""
+        field = "household_id" if scope_field == "household_id" else "pk"
+        return self.filter(**{field: scope_id})
 
 
 class Person(models.Model):

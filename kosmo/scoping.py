@@ -38,8 +38,7 @@ class HouseholdScopedQuerySet(models.QuerySet):
 def _persons(scope_field: str, *, scope: int):
     from kosmo.models import Person
 
-    field = "household_id" if scope_field == "household_id" else "pk"
-    return Person.objects.filter(**{field: scope}).order_by("branch")
+    return Person.objects.in_scope(scope_field, scope).order_by("branch")
 
 
 # Asked on every statement page for its 受診者/対象者 choices: compiled once (kosmo.prepared).
