@@ -5,8 +5,10 @@ import datetime as dt
 import io
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import timezone
 from PIL import Image
 from pypdf import PdfWriter
@@ -70,3 +72,12 @@ def image_bytes(image_format: str) -> bytes:
 
 def upload_file(name: str, content: bytes, content_type: str = "application/octet-stream"):
     return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+@pytest.fixture
+def staff_client(staff):
+    """The union's staff member signed in to admin with every permission of dependents."""
+    staff.user_permissions.add(*Permission.objects.filter(content_type__app_label="dependents"))
+    client = Client()
+    client.force_login(staff)
+    return client

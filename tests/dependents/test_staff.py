@@ -2,7 +2,6 @@
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.test import Client
 
 from dependents.models import AdditionalDocument, DependentSurvey, SurveyTarget
 from notices.models import Message
@@ -11,14 +10,6 @@ from tests.dependents.conftest import pdf_bytes, upload_file
 from tests.dependents.steps import answer_all, upload
 
 INCOME = "収入を証明する書類(課税(非課税)証明書)"
-
-
-@pytest.fixture
-def staff_client(staff):
-    staff.user_permissions.add(*Permission.objects.filter(content_type__app_label="dependents"))
-    client = Client()
-    client.force_login(staff)
-    return client
 
 
 @pytest.fixture

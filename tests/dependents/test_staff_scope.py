@@ -1,20 +1,10 @@
 """Staff screens name nothing of another union: not in lists, not in their filters."""
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from tests.dependents.conftest import make_survey
-
-
-@pytest.fixture
-def staff_client(staff):
-    staff.user_permissions.add(*Permission.objects.filter(content_type__app_label="dependents"))
-    client = Client()
-    client.force_login(staff)
-    return client
 
 
 @pytest.fixture
