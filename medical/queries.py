@@ -47,9 +47,28 @@ class Statement:
     totals: Totals
 
 
+# What a statement prints, on its page and in its PDF (medical/tables.py,
+# statement_pdf.html): the claims' other columns and their persons' are not read.
+STATEMENT_FIELDS = (
+    "service_month",
+    "provider_name",
+    "care_type",
+    "days",
+    "total_cost",
+    "insurer_paid",
+    "public_paid",
+    "patient_paid",
+    "note",
+    "person__family_name",
+    "person__given_name",
+)
+
+
 def _ordered(queryset: QuerySet[Claim]) -> QuerySet[Claim]:
-    return queryset.select_related("person").order_by(
-        "-service_month", "person__branch", "provider_name", "care_type"
+    return (
+        queryset.select_related("person")
+        .only(*STATEMENT_FIELDS)
+        .order_by("-service_month", "person__branch", "provider_name", "care_type")
     )
 
 

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.db.models import signals
 from django.test.utils import CaptureQueriesContext
 
 from kosmo.prepared import PreparedQuery
@@ -98,3 +99,65 @@ def test_only_ids_and_dates_vary(db):
     query = PreparedQuery("test.by_name", lambda shape, *, name: Claim.objects.filter(note=name))
     with pytest.raises(TypeError, match="str"):
         query.run("all", name="x")
+
+
+def _fields(instance):
+    return {name: value for name, value in instance.__dict__.items() if name != "_state"}
+
+
+def _few_fields(shape, *, household):
+    return _household_claims(shape, household=household).only(
+        "service_month", "patient_paid", "person__family_name", "person__given_name"
+    )
+
+
+@pytest.mark.parametrize("build", [_household_claims, _few_fields])
+def test_instances_are_those_the_orm_builds(two_households, build):
+    """Made without __init__, a row's instance holds the same values, state and deferred
+    fields as the ORM's, and behaves as one: a deferred field loads, a save updates."""
+    prepared = PreparedQuery(f"test.{build.__name__}", build).run(
+        "all", household=two_households[0]
+    )
+    expected = list(build("all", household=two_households[0]))
+    assert [_fields(c) for c in prepared] == [_fields(c) for c in expected]
+    assert [_fields(c.person) for c in prepared] == [_fields(c.person) for c in expected]
+    assert [c.get_deferred_fields() for c in prepared] == [
+        c.get_deferred_fields() for c in expected
+    ]
+    claim = prepared[0]
+    assert claim.provider_name == expected[0].provider_name  # loaded if deferred
+    claim.note = "更新"
+    claim.save()
+    assert Claim.objects.get(pk=claim.pk).note == "更新"
+    assert Claim.objects.count() == 4
+
+
+def test_a_model_with_init_receivers_is_built_through_init(two_households):
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance.pk)
+
+    signals.post_init.connect(receiver, sender=Claim)
+    try:
+        claims = PreparedQuery("test.with_receiver", _household_claims).run(
+            "all", household=two_households[0]
+        )
+    finally:
+        signals.post_init.disconnect(receiver, sender=Claim)
+    assert seen == [claim.pk for claim in claims]
+
+
+def test_a_receiver_connected_after_the_first_run_sees_the_next_runs(two_households):
+    query = PreparedQuery("test.receiver_later", _household_claims)
+    query.run("all", household=two_households[0])
+    seen = []
+
+    def receiver(sender, **kwargs):
+        seen.append(kwargs["args"])
+
+    signals.pre_init.connect(receiver, sender=Claim)
+    try:
+        assert len(query.run("all", household=two_households[0])) == len(seen) == 3
+    finally:
+        signals.pre_init.disconnect(receiver, sender=Claim)
