@@ -108,36 +108,17 @@ class _Compiled:
         self.converters = compiler.get_converters([s[0] for s in select[: compiler.col_count]])
         self.apply_converters = compiler.apply_converters
         self.model = klass_info["model"]
+        self.db = queryset.db
         fields = klass_info["select_fields"]
         self.start, self.end = fields[0], fields[-1] + 1
         self.init_list = [f[0].target.attname for f in select[self.start : self.end]]
-        self.related = get_related_populators(klass_info, select, queryset.db)
-        self.db = queryset.db
-        self.build = self._instance_builder()
-
-    def _instance_builder(self) -> Callable[[tuple], Model]:
-        """How a row's own columns become an instance without running ``__init__`` (a fifth
-        of a row's cost), when every column's attribute is one that ``__init__`` would store
-        as it is; else ``Model.from_db``. Deferred fields are left out, as ``__init__`` leaves
-        them. `run` falls back to ``from_db`` while a receiver of pre_init or post_init is
-        connected, since it would miss those instances."""
-        model, db, init_list = self.model, self.db, self.init_list
-        if not all(_stored_as_is(model, attname) for attname in init_list):
-            return self._from_db
-        new = Model.__new__
-
-        def build(values: tuple) -> Model:
-            instance = new(model)
-            instance.__dict__.update(zip(init_list, values, strict=True))
-            state = instance._state = ModelState()
-            state.adding = False
-            state.db = db
-            return instance
-
-        return build
-
-    def _from_db(self, values: tuple) -> Model:
-        return self.model.from_db(self.db, self.init_list, values)
+        self.build = _builder(self.model, self.db, self.init_list)
+        self.related = [
+            _Related(populator) for populator in get_related_populators(klass_info, select, self.db)
+        ]
+        self.models = {self.model}
+        for related in self.related:
+            self.models |= related.models
 
     def run(self, connection, ids: dict[str, Any]) -> list[Model]:
         params = list(self.params)
@@ -150,15 +131,69 @@ class _Compiled:
             rows = cursor.fetchall()
         if self.converters:
             rows = self.apply_converters(rows, self.converters)
-        start, end, build, related = self.start, self.end, self.build, self.related
-        if signals.pre_init.has_listeners(self.model) or signals.post_init.has_listeners(
-            self.model
-        ):
-            build = self._from_db
+        # A receiver of pre_init or post_init expects __init__: then every instance gets it.
+        fast = not any(
+            signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model)
+            for model in self.models
+        )
+        start, end, related = self.start, self.end, self.related
+        build = self.build if fast else None
+        model, db, init_list = self.model, self.db, self.init_list
         objects = []
         for row in rows:
-            instance = build(row[start:end])
+            values = row[start:end]
+            instance = build(values) if build else model.from_db(db, init_list, values)
             for populator in related:
-                populator.populate(row, instance)
+                populator.populate(row, instance, fast)
             objects.append(instance)
         return objects
+
+
+class _Related:
+    """A `select_related` object, as Django's RelatedPopulator makes it (whose columns, links
+    and nested populators it uses), built like the rows' own instances."""
+
+    def __init__(self, populator) -> None:
+        self.populator = populator
+        self.build = _builder(populator.model_cls, populator.db, populator.init_list)
+        self.nested = [_Related(nested) for nested in populator.related_populators]
+        self.models = {populator.model_cls}
+        for nested in self.nested:
+            self.models |= nested.models
+
+    def populate(self, row, from_obj: Model, fast: bool) -> None:
+        p = self.populator
+        values = p.reorder_for_init(row) if p.reorder_for_init else row[p.cols_start : p.cols_end]
+        if values[p.pk_idx] is None:
+            instance = None
+        else:
+            if fast and self.build:
+                instance = self.build(values)
+            else:
+                instance = p.model_cls.from_db(p.db, p.init_list, values)
+            for nested in self.nested:
+                nested.populate(row, instance, fast)
+        p.local_setter(from_obj, instance)
+        if instance is not None:
+            p.remote_setter(instance, from_obj)
+
+
+def _builder(model: type[Model], db: str, init_list: list[str]) -> Callable[[tuple], Model] | None:
+    """How a row's columns become an instance without running ``__init__`` (a fifth of a
+    row's cost): what ``Model.from_db`` makes, when every column's attribute is one that
+    ``__init__`` would only store (else None: from_db it is). Deferred fields are left out, as
+    ``__init__`` leaves them. Used only while no receiver of pre_init or post_init could miss
+    the instance."""
+    if not all(_stored_as_is(model, attname) for attname in init_list):
+        return None
+    new = Model.__new__
+
+    def build(values: tuple) -> Model:
+        instance = new(model)
+        instance.__dict__.update(zip(init_list, values, strict=True))
+        state = instance._state = ModelState()
+        state.adding = False
+        state.db = db
+        return instance
+
+    return build

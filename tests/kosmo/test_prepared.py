@@ -7,6 +7,7 @@ from django.db import connection
 from django.db.models import signals
 from django.test.utils import CaptureQueriesContext
 
+from kosmo.models import Person
 from kosmo.prepared import PreparedQuery
 from medical.models import Claim
 from tests import factories
@@ -132,20 +133,23 @@ def test_instances_are_those_the_orm_builds(two_households, build):
     assert Claim.objects.count() == 4
 
 
-def test_a_model_with_init_receivers_is_built_through_init(two_households):
+@pytest.mark.parametrize("sender", [Claim, Person])
+def test_a_model_with_init_receivers_is_built_through_init(two_households, sender):
+    """Also the related persons (select_related)."""
     seen = []
 
     def receiver(sender, instance, **kwargs):
-        seen.append(instance.pk)
+        seen.append(instance)
 
-    signals.post_init.connect(receiver, sender=Claim)
+    signals.post_init.connect(receiver, sender=sender)
     try:
         claims = PreparedQuery("test.with_receiver", _household_claims).run(
             "all", household=two_households[0]
         )
     finally:
-        signals.post_init.disconnect(receiver, sender=Claim)
-    assert seen == [claim.pk for claim in claims]
+        signals.post_init.disconnect(receiver, sender=sender)
+    built = claims if sender is Claim else [claim.person for claim in claims]
+    assert [id(instance) for instance in seen] == [id(instance) for instance in built]
 
 
 def test_a_receiver_connected_after_the_first_run_sees_the_next_runs(two_households):
