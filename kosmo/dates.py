@@ -68,3 +68,8 @@ def fiscal_year_bounds(year: int) -> tuple[dt.date, dt.date]:
 def format_month(value: dt.date | None) -> str:
     """``2025/01`` as the manual's lists show a month."""
     return f"{value.year}/{value.month:02d}" if value else ""
+
+
+def format_month_input(value: dt.date | None) -> str:
+    """``2025-01``: a month as `<input type="month">` writes it (``|date:'Y-m'``)."""
+    return f"{value.year:04d}-{value.month:02d}" if value else ""

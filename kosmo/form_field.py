@@ -1,10 +1,11 @@
-"""components/field.html written in Python: one form field with its label (and * when
-required and asked for), help text, the field itself and its errors.
+"""Form components written in Python: components/field.html (one field with its label, and *
+when required and asked for, help text, the field itself and its errors), the error summary
+(components/form_errors.html) and the statement pages' 「…で絞り込む」 filter.
 
-Every form of the portal goes through it, the filters of the statement pages on every view;
-as a template it cost about 270 function calls per field. The output is byte for byte the
-template's former output (tests/kosmo/test_form_field.py renders both), which is kept at
-tests/kosmo/oracles/field.html.
+Every form of the portal goes through them, the filters of the statement pages on every view:
+as templates, a filter's includes, loop and tags cost more than its fields themselves. The
+output is byte for byte the templates' former output (tests/kosmo/test_form_field.py renders
+both), which is kept in tests/kosmo/oracles/.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from django.forms import BoundField
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 
 def render_field(field: BoundField, show_required=False) -> SafeString:
@@ -48,3 +50,38 @@ def render_field(field: BoundField, show_required=False) -> SafeString:
         out.append(f'<ul class="errorlist" id="{auto_id}_error">{items}</ul>')
     out.append("\n</div>")  # and the template's own last line break
     return mark_safe("".join(out))
+
+
+def render_errors(form) -> SafeString:
+    """components/form_errors.html: the summary of a form's errors above it, each field's
+    linked to the field (nothing but a line break for a form without errors)."""
+    if not form.errors:
+        return mark_safe("\n")
+    items = [f"<li>{conditional_escape(error)}</li>" for error in form.non_field_errors()]
+    title = conditional_escape(gettext("入力内容をご確認ください。"))
+    links = [
+        f'<li><a href="#{conditional_escape(field.auto_id)}">{conditional_escape(error)}</a></li>'
+        for field in form
+        for error in field.errors
+    ]
+    return mark_safe(
+        '\n<div class="error-summary" role="alert" tabindex="-1">\n'
+        f'  <p class="error-summary__title">{title}</p>\n'
+        f"  <ul>\n    {''.join(items)}\n    {''.join(links)}\n  </ul>\n</div>\n\n"
+    )
+
+
+def render_filter_form(form, summary) -> SafeString:
+    """A 「…で絞り込む」 filter: a GET form folded in a card, open once submitted so the member
+    sees what they typed and any message; `summary` is the manual's 「…で絞り込む」 wording."""
+    fields = "".join(f"{render_field(field)}\n" for field in form)  # field.html's last line break
+    button = conditional_escape(gettext("絞り込む"))
+    return mark_safe(
+        f'<details class="card filter"{" open" if form.is_bound else ""}>\n'
+        f"  <summary>{conditional_escape(summary)}</summary>\n"
+        '  <form method="get" novalidate>\n'
+        f"    {render_errors(form)}\n"
+        f"    {fields}\n"
+        f'    <div class="actions"><button class="button button--primary" type="submit">'
+        f"{button}</button></div>\n  </form>\n</details>\n"
+    )

@@ -41,6 +41,11 @@ def mask_secret(secret: str) -> str:
     return "".join([_CHARS[m] for m in mask]) + "".join(cipher)
 
 
+def csrf_input(context) -> str:
+    """``{% csrf_token %}``'s output in `context`, for code that writes a form in Python."""
+    return _NODE.render(context)
+
+
 class MaskingCsrfTokenNode(defaulttags.CsrfTokenNode):
     def render(self, context):
         request = getattr(context, "request", None)
@@ -51,6 +56,9 @@ class MaskingCsrfTokenNode(defaulttags.CsrfTokenNode):
         return format_html(
             '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', mask_secret(secret)
         )
+
+
+_NODE = MaskingCsrfTokenNode()
 
 
 @register.tag

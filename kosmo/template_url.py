@@ -92,6 +92,13 @@ class VariableURLNode(_RememberingURLNode):
         return self._output(context, self._reverse(context, view_name, args, kwargs))
 
 
+def remembered_reverse(view_name: str, *args: str | int) -> str:
+    """``reverse(view_name, args=args)`` through the same table, for code that writes HTML."""
+    return _reverse(
+        view_name, args, (), None, get_urlconf(), get_script_prefix(), get_language(), _generation
+    )
+
+
 @lru_cache(maxsize=4096)
 def _reverse(view_name, args, kwargs, current_app, urlconf, prefix, language, generation) -> str:
     # urlconf, prefix, language and generation: only the key (reverse reads them itself).

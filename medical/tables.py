@@ -1,22 +1,26 @@
-"""The medical pages' long tables, written in Python.
+"""The medical pages' tables and the PDF button, written in Python.
 
 A statement or an e-Tax preview has one row per claim: up to a hundred or more on a year's
-page. Django's template engine spends about 25 µs per variable it prints, and these rows print
-ten each, so the loop was the larger part of those pages' time. These functions write the same
-HTML as the template loops they replaced (tests/medical/test_tables.py renders both and
-compares), with the same escaping, filters and translations.
+page. Django's template engine spends about 25 µs per variable it prints and more per
+include, so these parts were the larger part of those pages' time. These functions write the
+same HTML as the templates they replaced (tests/medical/test_tables.py renders both and
+compares; the former templates are kept in tests/medical/oracles/), with the same escaping,
+filters and translations.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.template.loader import render_to_string
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from kosmo.dates import format_month
+from kosmo.dates import format_month, format_month_input
 from kosmo.money import format_yen
+from kosmo.template_csrf import csrf_input
+from kosmo.template_url import remembered_reverse
 from medical.etax import PersonGroup
 
 
@@ -38,6 +42,69 @@ def claim_rows(rows: Iterable) -> SafeString:
             f"<td>{conditional_escape(claim.note)}</td></tr>\n"
         )
     return mark_safe("".join(out))
+
+
+def claims_table(statement) -> SafeString:
+    """A statement's table with its 合計 row (medical/_claims_table.html), or the empty state."""
+    if not statement.rows:
+        return render_to_string(
+            "components/empty_state.html",
+            {"message": gettext("該当する医療費明細はありません。")},
+        )
+    t = statement.totals
+    head = [
+        conditional_escape(gettext(text))
+        for text in (
+            "医療費明細",
+            "診療年月",
+            "受診者",
+            "医療機関 診療区分/日数(回数)",
+            "医療費総額",
+            "医療費の内訳",
+            "備考",
+            "保険者負担額",
+            "公費負担額",
+            "自己負担額",
+            "合計",
+        )
+    ]
+    return mark_safe(
+        '<div class="table-scroll">\n<table class="claims">\n'
+        f'  <caption class="visually-hidden">{head[0]}</caption>\n  <thead>\n'
+        f'    <tr><th scope="col" rowspan="2">{head[1]}</th>'
+        f'<th scope="col" rowspan="2">{head[2]}</th><th scope="col" rowspan="2">{head[3]}</th>\n'
+        f'      <th scope="col" rowspan="2" class="num">{head[4]}</th>'
+        f'<th scope="colgroup" colspan="3">{head[5]}</th>'
+        f'<th scope="col" rowspan="2">{head[6]}</th></tr>\n'
+        f'    <tr><th scope="col" class="num">{head[7]}</th><th scope="col" class="num">{head[8]}'
+        f'</th><th scope="col" class="num">{head[9]}</th></tr>\n  </thead>\n  <tbody>\n'
+        f"    {claim_rows(statement.rows)}\n  </tbody>\n  <tfoot>\n"
+        f'    <tr class="total"><th scope="row" colspan="3">{head[10]}</th>\n'
+        f'      <td class="num">{format_yen(t.total_cost)}</td>'
+        f'<td class="num">{format_yen(t.insurer_paid)}</td>'
+        f'<td class="num">{format_yen(t.public_paid)}</td>'
+        f'<td class="num">{format_yen(t.patient_paid)}</td><td></td></tr>\n'
+        "  </tfoot>\n</table>\n</div>\n"
+    )
+
+
+def pdf_button(context, start, end, person_id=None) -> SafeString:
+    """「医療費明細 (PDF)」 for the period shown (medical/_pdf_button.html): a POST form."""
+    person = (
+        f'<input type="hidden" name="person" value="{conditional_escape(person_id)}">'
+        if person_id
+        else ""
+    )
+    return mark_safe(
+        f'<form method="post" action="{remembered_reverse("medical:statement_pdf")}"'
+        ' class="pdf-request">\n'
+        f"  {csrf_input(context)}\n"
+        f'  <input type="hidden" name="start" value="{format_month_input(start)}">\n'
+        f'  <input type="hidden" name="end" value="{format_month_input(end)}">\n'
+        f"  {person}\n"
+        f'  <button class="button" type="submit">{conditional_escape(gettext("医療費明細 (PDF)"))}'
+        "</button>\n</form>\n"
+    )
 
 
 def etax_person_groups(persons: Iterable[PersonGroup]) -> SafeString:

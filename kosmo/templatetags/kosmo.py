@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import template
 
 from kosmo import dates, fragments, menu, money
-from kosmo.form_field import render_field
+from kosmo.form_field import render_errors, render_field, render_filter_form
 
 register = template.Library()
 
@@ -52,11 +52,23 @@ def form_field(field, show_required=False):
     return render_field(field, show_required)
 
 
+@register.simple_tag
+def form_errors(form):
+    """``{% form_errors form %}``: components/form_errors.html's body (kosmo.form_field)."""
+    return render_errors(form)
+
+
+@register.simple_tag
+def filter_form(form, summary):
+    """``{% filter_form form summary %}``: a 「…で絞り込む」 filter (kosmo.form_field)."""
+    return render_filter_form(form, summary)
+
+
 @register.filter
 def month_input(value):
-    """``{{ date|month_input }}`` → ``2025-01``: a month as `<input type="month">` writes it
-    (what ``|date:'Y-m'`` writes, without Django's date formatter)."""
-    return f"{value.year:04d}-{value.month:02d}" if value else ""
+    """``{{ date|month_input }}`` → ``2025-01`` (kosmo.dates.format_month_input), what
+    ``|date:'Y-m'`` writes, without Django's date formatter."""
+    return dates.format_month_input(value)
 
 
 @register.simple_tag(takes_context=True)

@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 from django import forms
-from django.template import Context, Template
+from django.template import Context, Engine, Template
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 ORACLE = Template((Path(__file__).parent / "oracles" / "field.html").read_text(encoding="utf-8"))
 
@@ -60,3 +61,47 @@ def test_every_field_as_the_template_wrote_it(form, show_required):
             context["show_required"] = show_required
         expected = ORACLE.render(Context(context))
         assert render_to_string("components/field.html", context) == expected, field.name
+
+
+ORACLES = Engine(
+    dirs=[str(Path(__file__).parent)],
+    libraries={"i18n": "django.templatetags.i18n"},
+)
+
+
+class Filter(forms.Form):
+    start = forms.CharField(label="診療年月(から)", required=False)
+    person = forms.TypedChoiceField(
+        label="受診者", choices=[("", "全員"), (1, "山田 <太郎>")], coerce=int, required=False
+    )
+
+    def clean(self):
+        if self.cleaned_data.get("start") == "both":
+            raise forms.ValidationError("「まで」は<「から」>以降")
+        return self.cleaned_data
+
+
+FILTERS = {
+    "unbound": Filter(),
+    "bound valid": Filter({"start": "2025-01", "person": "1"}),
+    "field errors": Filter({"person": "9"}),
+    "field and form errors": Filter({"start": "both", "person": "9"}),
+    "no auto_id": Filter({"person": "9"}, auto_id=False),
+}
+
+
+@pytest.mark.parametrize("form", FILTERS.values(), ids=list(FILTERS))
+def test_the_error_summary_as_the_template_wrote_it(form):
+    expected = ORACLES.get_template("oracles/form_errors.html").render(Context({"form": form}))
+    assert render_to_string("components/form_errors.html", {"form": form}) == expected
+
+
+@pytest.mark.parametrize(
+    "summary", ["診療年月・受診者で絞り込む", "<b>&</b>", mark_safe("<b>safe</b>")]
+)
+@pytest.mark.parametrize("form", FILTERS.values(), ids=list(FILTERS))
+def test_the_filter_as_the_template_wrote_it(form, summary):
+    context = {"form": form, "summary": summary}
+    expected = ORACLES.get_template("oracles/filter_form.html").render(Context(context))
+    tag = Template("{% load kosmo %}{% filter_form form summary %}").render(Context(context))
+    assert tag == expected

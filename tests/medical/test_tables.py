@@ -1,15 +1,20 @@
-"""medical/tables.py writes the same HTML as the template loops it replaced.
+"""medical/tables.py writes the same HTML as the templates it replaced.
 
-The loops below are the templates' former text, kept here as the oracle: each case is rendered
-both ways, in Japanese and in English, and compared with the whitespace between tags ignored.
+The loops below and the files in oracles/ are the templates' former text, kept here as the
+oracle: each case is rendered both ways, in Japanese and in English, and compared with the
+whitespace between tags ignored.
 """
 
 import datetime as dt
 import re
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from django.template import Context, Engine
+from django.contrib.auth.models import AnonymousUser
+from django.middleware.csrf import _unmask_cipher_token
+from django.template import Context, Engine, engines
+from django.test import RequestFactory
 from django.utils import translation
 
 from medical import tables
@@ -152,3 +157,64 @@ def test_etax_person_groups_write_what_the_template_loop_wrote(persons, language
             Context({"notice": SimpleNamespace(persons=persons)})
         )
         assert _same_html(tables.etax_person_groups(persons)) == _same_html(expected)
+
+
+ORACLES = Path(__file__).parent / "oracles"
+_CSRF_VALUE = re.compile(r'(name="csrfmiddlewaretoken" value=")([A-Za-z0-9]{64})(")')
+SECRET = "a" * 16 + "B" * 16
+
+
+def _oracle(name: str):
+    return engines["django"].from_string((ORACLES / name).read_text(encoding="utf-8"))
+
+
+def _statement(rows):
+    totals = SimpleNamespace(
+        **{
+            name: sum(getattr(row, name) for row in rows)
+            for name in ("total_cost", "insurer_paid", "public_paid", "patient_paid")
+        }
+    )
+    return SimpleNamespace(rows=rows, totals=totals)
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+@pytest.mark.parametrize("case", CLAIM_CASES, ids=list(CLAIM_CASES))
+def test_the_claims_table_is_what_its_template_wrote(case, language):
+    statement = _statement(CLAIM_CASES[case])
+    with translation.override(language):
+        expected = _oracle("claims_table.html").render({"statement": statement})
+        assert _same_html(tables.claims_table(statement)) == _same_html(expected)
+
+
+def _masked(html: str) -> tuple[str, list[str]]:
+    """The HTML with each CSRF token blanked (each is masked anew), and the tokens."""
+    tokens = [match[1] for match in _CSRF_VALUE.findall(html)]
+    return _CSRF_VALUE.sub(r"\1…\3", html), tokens
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+@pytest.mark.parametrize(
+    "period",
+    [
+        (dt.date(2025, 1, 1), dt.date(2025, 12, 1), None),
+        (dt.date(2024, 12, 1), dt.date(2024, 12, 1), 42),
+        (dt.date(999, 4, 1), dt.date(2025, 3, 1), "7"),
+    ],
+)
+def test_the_pdf_button_is_what_its_template_wrote(period, language):
+    start, end, person_id = period
+    request = RequestFactory().get("/medical/annual/")
+    request.META["CSRF_COOKIE"] = SECRET
+    request.user = AnonymousUser()  # for the context processors
+    with translation.override(language):
+        expected = _oracle("pdf_button.html").render(
+            {"start": start, "end": end, "person_id": person_id}, request
+        )
+        tag = engines["django"].from_string(
+            "{% load medical_tables %}{% pdf_button start end person_id %}"
+        )
+        written = tag.render({"start": start, "end": end, "person_id": person_id}, request)
+    assert _same_html(_masked(written)[0]) == _same_html(_masked(expected)[0])
+    [token] = _masked(written)[1]
+    assert _unmask_cipher_token(token) == SECRET
