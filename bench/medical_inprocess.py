@@ -134,7 +134,7 @@ def measure_etax(*, samples: int, seed: int) -> dict:
         ).select_related("household__union")
     ]
     credential = etax.signing_credential(union)
-    etax.union_claim_months(union)  # cached for an hour in the server too
+    etax.union_state(union)  # cached for an hour in the server too
     etax.teg700_schema()  # parsed once per process
     etax.notice_xml(etax.build_notice(users[0], year=year), credential=credential)  # warm
     query_s, xml_s, total_s, lines, sizes = [], [], [], [], []

@@ -308,10 +308,11 @@ def _year_claims(scope_field: str, *, scope: int, start: dt.date, end: dt.date):
 _YEAR_CLAIMS = PreparedQuery("medical.etax_year", _year_claims)
 
 
-def build_notice(user: User, *, year: int) -> Notice:
+def build_notice(user: User, *, year: int, state: UnionState | None = None) -> Notice:
     """The notice for `year` of what `user` may see: the household for the insured, their own
     claims for a dependent. Lines are ordered by person (枝番), institution, month, 診療区分;
-    a fixed number of queries whatever the number of claims."""
+    a fixed number of queries whatever the number of claims. `state`: the union's, when the
+    caller has read it already (`union_state`)."""
     person = user.person
     union = person.household.union
     scope_field, scope = member_scope(user)
@@ -338,7 +339,8 @@ def build_notice(user: User, *, year: int) -> Notice:
     lines = [line for _key, line in sorted(keyed, key=lambda pair: pair[0])]
 
     insured = person if person.is_insured else _insured_of(person)
-    period, pending = _coverage(year, *union_claim_months(union))
+    state = state or union_state(union)
+    period, pending = _coverage(year, *state.claim_months)
     return Notice(
         year=year,
         union=union,
@@ -352,20 +354,36 @@ def build_notice(user: User, *, year: int) -> Notice:
 COVERAGE_CACHE_SECONDS = 60 * 60
 
 
-def union_claim_months(union: Union) -> tuple[dt.date | None, dt.date | None]:
-    """The earliest and latest 診療年月 of the union's imported claims.
+@dataclass(frozen=True)
+class UnionState:
+    """What every e-Tax page asks about the union: the earliest and latest 診療年月 of its
+    imported claims, and whether XML can be signed (without loading the key)."""
 
-    A scan over the whole union, so it is cached for an hour (claims are imported monthly);
-    a new month shows up as 「反映済み」 at most that much later.
-    """
+    claim_months: tuple[dt.date | None, dt.date | None]
+    has_credential: bool
 
-    def compute() -> tuple[dt.date | None, dt.date | None]:
+
+def union_state(union: Union) -> UnionState:
+    """The union's `UnionState`, in one cache entry, so a page reads it in one round trip.
+
+    The months are a scan over the whole union, so the entry is kept for an hour (claims are
+    imported monthly: a new month shows up as 「反映済み」 at most that much later); it is
+    emptied when a credential is saved or deleted."""
+
+    def compute() -> UnionState:
         months = Claim.objects.filter(household__union=union).aggregate(
             first=Min("service_month"), last=Max("service_month")
         )
-        return months["first"], months["last"]
+        return UnionState(
+            claim_months=(months["first"], months["last"]),
+            has_credential=EtaxSigningCredential.objects.filter(union=union).exists(),
+        )
 
-    return cache.get_or_set(f"etax:claim-months:{union.pk}", compute, COVERAGE_CACHE_SECONDS)
+    return cache.get_or_set(_state_key(union.pk), compute, COVERAGE_CACHE_SECONDS)
+
+
+def _state_key(union_id: int) -> str:
+    return f"etax:union-state:{union_id}"
 
 
 def _insured_of(person: Person) -> Person:
@@ -484,23 +502,9 @@ def signing_credential(union: Union) -> EtaxSigningCredential | None:
     return EtaxSigningCredential.objects.filter(union=union).first()
 
 
-def has_signing_credential(union: Union) -> bool:
-    """Whether XML can be signed, without loading the key. Asked on every e-Tax page, so
-    kept in the cache (emptied when a credential is saved or deleted)."""
-    return cache.get_or_set(
-        _credential_cache_key(union.pk),
-        lambda: EtaxSigningCredential.objects.filter(union=union).exists(),
-        COVERAGE_CACHE_SECONDS,
-    )
-
-
-def _credential_cache_key(union_id: int) -> str:
-    return f"etax:has-credential:{union_id}"
-
-
 @receiver([post_save, post_delete], sender=EtaxSigningCredential)
 def _forget_credential(sender, instance, **kwargs):
-    cache.delete(_credential_cache_key(instance.union_id))
+    cache.delete(_state_key(instance.union_id))
 
 
 DEMO_CERTIFICATE_YEARS = 5

@@ -36,19 +36,18 @@ def _page(
     request: HttpRequest,
     form: YearForm,
     notice: service.Notice | None,
+    state: service.UnionState,
     *,
     xml_refused: bool = False,
     status: int = 200,
 ) -> HttpResponse:
-    # request.union is the member's union (kosmo.middleware refuses any other).
-    has_credential = service.has_signing_credential(request.union)
     return render(
         request,
         "medical/etax.html",
         {
             "form": form,
             "notice": notice,
-            "has_credential": has_credential,
+            "has_credential": state.has_credential,
             "no_credential_message": service.NO_CREDENTIAL_MESSAGE,
             "xml_refused": xml_refused,
             "xlsx_parts": range(1, notice.xlsx_parts + 1) if notice else (),
@@ -63,10 +62,12 @@ def _page(
 def etax(request: HttpRequest) -> HttpResponse:
     """The year picker; with ?year=YYYY 「表示」 also previews exactly what the files contain."""
     form = YearForm(request.GET or None, years=service.offered_years())
+    # request.union is the member's union (kosmo.middleware refuses any other).
+    state = service.union_state(request.union)
     notice = None
     if form.is_bound and form.is_valid():
-        notice = service.build_notice(request.user, year=form.cleaned_data["year"])
-    return _page(request, form, notice)
+        notice = service.build_notice(request.user, year=form.cleaned_data["year"], state=state)
+    return _page(request, form, notice, state)
 
 
 def _notice_or_404(request: HttpRequest, year: int) -> service.Notice:
@@ -94,7 +95,9 @@ def etax_xml(request: HttpRequest, year: int) -> HttpResponse:
     if credential is None:
         form = YearForm({"year": year}, years=service.offered_years())
         form.is_valid()
-        return _page(request, form, notice, xml_refused=True, status=503)
+        return _page(
+            request, form, notice, service.union_state(notice.union), xml_refused=True, status=503
+        )
     content = service.notice_xml(notice, credential=credential)
     return _attachment(content, f"iryouhi_{year}.xml", "application/xml")
 
