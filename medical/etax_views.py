@@ -48,10 +48,7 @@ def _page(
             "form": form,
             "notice": notice,
             "has_credential": state.has_credential,
-            "no_credential_message": service.NO_CREDENTIAL_MESSAGE,
             "xml_refused": xml_refused,
-            "xlsx_parts": range(1, notice.xlsx_parts + 1) if notice else (),
-            "form_max_rows": service.FORM_MAX_ROWS,
         },
         status=status,
     )

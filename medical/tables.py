@@ -21,7 +21,7 @@ from kosmo.dates import format_month, format_month_input
 from kosmo.money import format_yen
 from kosmo.template_csrf import csrf_input
 from kosmo.template_url import remembered_reverse
-from medical.etax import PersonGroup
+from medical.etax import FORM_MAX_ROWS, NO_CREDENTIAL_MESSAGE, PersonGroup
 
 
 def claim_rows(rows: Iterable) -> SafeString:
@@ -146,3 +146,122 @@ def etax_person_groups(persons: Iterable[PersonGroup]) -> SafeString:
             "</tbody>\n"
         )
     return mark_safe("".join(out))
+
+
+def etax_preview(notice, has_credential: bool, xml_refused: bool = False) -> SafeString:
+    """The e-Tax preview of `notice` (medical/etax.html): the months it covers and those not
+    yet in, its lines per person and institution with totals, and the download buttons."""
+    year = notice.year
+    title = conditional_escape(gettext("%(year)s年分の医療費明細") % {"year": year})
+    no_credential = conditional_escape(NO_CREDENTIAL_MESSAGE)
+    out = [
+        '<section aria-labelledby="etax-preview-title">\n'
+        f'  <h2 class="section-title" id="etax-preview-title">{title}</h2>\n\n  ',
+        f'<p class="error-summary" role="alert">{no_credential}</p>' if xml_refused else "",
+        '\n\n  <div class="notice-box">\n    ',
+    ]
+    if notice.period:
+        (start, end) = notice.period
+        covered = gettext(
+            "対象期間：%(start_year)s年%(start_month)s月〜%(end_year)s年%(end_month)s月診療分"
+        ) % {
+            "start_year": start.year,
+            "start_month": start.month,
+            "end_year": end.year,
+            "end_month": end.month,
+        }
+        out.append(f"\n    <p>{conditional_escape(covered)}</p>\n    ")
+    out.append("\n    ")
+    if notice.pending_months:
+        if notice.period:
+            months = "・".join(
+                gettext("%(month)s月") % {"month": month.month} for month in notice.pending_months
+            )
+            pending = (
+                gettext("%(year)s年") % {"year": year}
+                + months
+                + gettext("診療分の医療費は、まだ反映されていません。")
+            )
+        else:
+            pending = gettext("%(year)s年分の医療費は、まだ反映されていません。") % {"year": year}
+        later = gettext("医療費のデータは、診療月のおおむね2〜3か月後に反映されます。")
+        out.append(
+            f"\n    <p>{conditional_escape(pending)}\n      {conditional_escape(later)}</p>\n    "
+        )
+    out.append("\n  </div>\n\n  ")
+    if notice.lines:
+        out.append(_etax_lines(notice, has_credential, xml_refused, no_credential))
+    else:
+        empty = gettext("%(year)s年分の医療費明細はありません。") % {"year": year}
+        out.append(
+            "\n  \n  "
+            + render_to_string("components/empty_state.html", {"message": empty})
+            + "\n  "
+        )
+    out.append("\n</section>\n")
+    return mark_safe("".join(out))
+
+
+def _etax_lines(notice, has_credential: bool, xml_refused: bool, no_credential: str) -> str:
+    year = notice.year
+    count = gettext("ダウンロードするデータには、次の%(count)s件の明細が含まれます。") % {
+        "count": len(notice.lines)
+    }
+    head = [
+        conditional_escape(gettext(text))
+        for text in ("医療機関等の名称", "診療年月", "診療区分", "支払った医療費の金額", "合計")
+    ]
+    parts = notice.xlsx_parts
+    buttons = []
+    if has_credential:
+        buttons.append(
+            f'\n    <a class="button button--primary" href="'
+            f'{remembered_reverse("medical:etax_xml", year)}" download>'
+            f"{conditional_escape(gettext('XMLデータダウンロード'))}</a>\n    "
+        )
+    buttons.append(
+        f'\n    <a class="button" href="{remembered_reverse("medical:etax_csv", year)}" download>'
+        f"{conditional_escape(gettext('CSVデータをダウンロードする'))}</a>\n    "
+    )
+    xlsx = remembered_reverse("medical:etax_xlsx", year)
+    for part in range(1, parts + 1):
+        if parts > 1:
+            label = gettext("医療費集計フォーム(Excel)をダウンロードする（%(part)s）") % {
+                "part": part
+            }
+        else:
+            label = gettext("医療費集計フォーム(Excel)をダウンロードする")
+        query = f"?part={part}" if part > 1 else ""
+        buttons.append(
+            f'\n    <a class="button" href="{xlsx}{query}" download>'
+            f"{conditional_escape(label)}</a>\n    "
+        )
+    out = [
+        f"\n  <p>{conditional_escape(count)}</p>\n"
+        '  <div class="table-scroll" role="region" aria-labelledby="etax-preview-title"'
+        ' tabindex="0">\n    <table>\n      <thead>\n        <tr>\n'
+        f'          <th scope="col">{head[0]}</th>\n'
+        f'          <th scope="col">{head[1]}</th>\n'
+        f'          <th scope="col">{head[2]}</th>\n'
+        f'          <th scope="col" class="num">{head[3]}</th>\n'
+        "        </tr>\n      </thead>\n      "
+        f"{etax_person_groups(notice.persons)}\n      <tfoot>\n"
+        f'        <tr class="total"><th scope="row" colspan="3">{head[4]}</th>'
+        f'<td class="num">{format_yen(notice.total)}</td></tr>\n'
+        "      </tfoot>\n    </table>\n  </div>\n\n"
+        '  <div class="actions">\n    ',
+        *buttons,
+        "\n  </div>\n  ",
+        f'<p class="notice-box">{no_credential}</p>'
+        if not has_credential and not xml_refused
+        else "",
+        "\n  ",
+    ]
+    if parts > 1:
+        split = gettext(
+            "医療費集計フォームに入力できるのは1ファイル%(rows)s件までのため、%(files)s"
+            "つのファイルに分けています。すべてのファイルを読み込んでください。"
+        ) % {"rows": FORM_MAX_ROWS, "files": parts}
+        out.append(f'\n  <p class="notice-box">{conditional_escape(split)}</p>\n  ')
+    out.append("\n  ")
+    return "".join(out)

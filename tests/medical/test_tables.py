@@ -18,7 +18,14 @@ from django.test import RequestFactory
 from django.utils import translation
 
 from medical import tables
-from medical.etax import NoticeLine, PersonGroup, ProviderGroup
+from medical.etax import (
+    FORM_MAX_ROWS,
+    NO_CREDENTIAL_MESSAGE,
+    Notice,
+    NoticeLine,
+    PersonGroup,
+    ProviderGroup,
+)
 from medical.models import CareType
 
 ENGINE = Engine(libraries={"i18n": "django.templatetags.i18n", "kosmo": "kosmo.templatetags.kosmo"})
@@ -218,3 +225,77 @@ def test_the_pdf_button_is_what_its_template_wrote(period, language):
     assert _same_html(_masked(written)[0]) == _same_html(_masked(expected)[0])
     [token] = _masked(written)[1]
     assert _unmask_cipher_token(token) == SECRET
+
+
+def _notice(*, lines=(), period=None, pending=()):
+    return Notice(
+        year=2025,
+        union=None,
+        insured_name="山田　太郎",
+        lines=list(lines),
+        period=period,
+        pending_months=list(pending),
+    )
+
+
+def _household_lines(count=1):
+    months = [dt.date(2025, month, 1) for month in range(1, 10)]
+    return [
+        _line(name, provider, care_type, months[i % len(months)], 1000 + i)
+        for i in range(count)
+        for name, provider, care_type in [
+            ("山田　太郎", "コスモ内科クリニック <本院>", CareType.OUTPATIENT),
+            ("山田　花子", "ｻｸﾗ歯科", CareType.DENTAL),
+        ]
+    ]
+
+
+ETAX_PREVIEWS = {
+    "months pending": (
+        _notice(
+            lines=_household_lines(),
+            period=(dt.date(2025, 1, 1), dt.date(2025, 9, 1)),
+            pending=[dt.date(2025, month, 1) for month in (10, 11, 12)],
+        ),
+        True,
+        False,
+    ),
+    "nothing in yet": (
+        _notice(pending=[dt.date(2025, month, 1) for month in range(1, 13)]),
+        True,
+        False,
+    ),
+    "a whole year without a key, two forms": (
+        _notice(lines=_household_lines(500), period=(dt.date(2025, 1, 1), dt.date(2025, 12, 1))),
+        False,
+        False,
+    ),
+    "refused": (
+        _notice(lines=_household_lines(), period=(dt.date(2025, 1, 1), dt.date(2025, 12, 1))),
+        False,
+        True,
+    ),
+    "no lines in a covered year": (
+        _notice(period=(dt.date(2025, 1, 1), dt.date(2025, 12, 1))),
+        True,
+        False,
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+@pytest.mark.parametrize("case", ETAX_PREVIEWS, ids=list(ETAX_PREVIEWS))
+def test_the_etax_preview_is_what_its_template_wrote(case, language):
+    notice, has_credential, xml_refused = ETAX_PREVIEWS[case]
+    context = {
+        "notice": notice,
+        "has_credential": has_credential,
+        "xml_refused": xml_refused,
+        "no_credential_message": NO_CREDENTIAL_MESSAGE,
+        "xlsx_parts": range(1, notice.xlsx_parts + 1),
+        "form_max_rows": FORM_MAX_ROWS,
+    }
+    with translation.override(language):
+        expected = _oracle("etax_preview.html").render(context)
+        written = tables.etax_preview(notice, has_credential, xml_refused)
+    assert _same_html(written) == _same_html(expected)
