@@ -101,8 +101,10 @@ class _Compiled:
         self.params = params
         self.slots = slots
         select, klass_info = compiler.select, compiler.klass_info
-        if compiler.annotation_col_map or queryset._known_related_objects:
-            raise ValueError("annotations and known related objects are not supported")
+        if queryset._known_related_objects:
+            raise ValueError("known related objects are not supported")
+        # Annotations become attributes of each instance, as Django's ModelIterable sets them.
+        self.annotations = list(compiler.annotation_col_map.items())
         # The values' conversions (dates on SQLite, decimals …) as results_iter finds them on
         # every call: they depend only on the columns and this connection.
         self.converters = compiler.get_converters([s[0] for s in select[: compiler.col_count]])
@@ -136,7 +138,7 @@ class _Compiled:
             signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model)
             for model in self.models
         )
-        start, end, related = self.start, self.end, self.related
+        start, end, related, annotations = self.start, self.end, self.related, self.annotations
         build = self.build if fast else None
         model, db, init_list = self.model, self.db, self.init_list
         objects = []
@@ -145,6 +147,8 @@ class _Compiled:
             instance = build(values) if build else model.from_db(db, init_list, values)
             for populator in related:
                 populator.populate(row, instance, fast)
+            for name, position in annotations:
+                setattr(instance, name, row[position])
             objects.append(instance)
         return objects
 

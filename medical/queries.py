@@ -15,7 +15,7 @@ from kosmo import fiscal_years
 from kosmo.models import Person
 from kosmo.money import to_yen
 from kosmo.prepared import PreparedQuery
-from kosmo.scoping import member_scope
+from kosmo.scoping import member_scope, persons_from_json, visible_persons, visible_persons_json
 from medical.models import Claim, PrescriptionLine
 
 COPAY_RATE = Decimal("0.3")  # 支払額 = 薬価 × 使用量 × 3割 (manual §4-3)
@@ -102,13 +102,16 @@ def _latest_rows(field: str, *, scope: int) -> QuerySet[Claim]:
     return _ordered(visible.filter(service_month=_newest_month(visible)))
 
 
-def _latest_year_rows(shape: tuple[str, bool], *, scope: int, person: int = 0):
-    field, one_person = shape
+def _latest_year_rows(shape: tuple[str, bool, bool], *, scope: int, person: int = 0):
+    field, one_person, with_persons = shape
     visible = Claim.objects.filter(**{field: scope})
     year_start = Trunc(_newest_month(visible), "year", output_field=DateField())
     # Nothing is newer than the newest month: from its 1 January on is exactly its year.
     rows = visible.filter(person_id=person) if one_person else visible
-    return _ordered(rows.filter(service_month__gte=year_start))
+    rows = _ordered(rows.filter(service_month__gte=year_start))
+    if with_persons:  # the 受診者 choices, on every row (PostgreSQL computes them once)
+        rows = rows.annotate(choosable_persons=visible_persons_json(field, scope))
+    return rows
 
 
 # The two default pages, asked for by every member: compiled to SQL once (kosmo.prepared).
@@ -128,21 +131,36 @@ def latest_statement(user: User) -> Statement:
 def latest_year_statement(
     user: User, *, person_id: int | None = None
 ) -> tuple[Statement, dt.date | None]:
-    """MED-3 年間 by default: the calendar year of the newest 診療年月 the member may see (of
-    `person_id` only, if given), in one query; and a month of that year (None without any
-    claims)."""
+    """MED-3 年間 filtered by 受診者: the calendar year of the newest 診療年月 the member may
+    see (of `person_id` only, if given), in one query; and a month of that year (None without
+    any claims)."""
     scope = member_scope(user)
     if scope is None:
         return _statement_of([]), None
     field, scope_id = scope
     if person_id is None:
-        rows = _LATEST_YEAR.run((field, False), scope=scope_id)
+        rows = _LATEST_YEAR.run((field, False, False), scope=scope_id)
     else:
-        rows = _LATEST_YEAR.run((field, True), scope=scope_id, person=person_id)
+        rows = _LATEST_YEAR.run((field, True, False), scope=scope_id, person=person_id)
     result = _statement_of(rows)
     if result.rows:
         return result, result.rows[0].service_month
     return result, latest_month(user)  # none of this person's: the year is still everyone's
+
+
+def default_year(user: User) -> tuple[Statement, dt.date | None, list[Person]]:
+    """MED-3 年間 as every member first opens it: the calendar year of the newest 診療年月 the
+    member may see, a month of it (None without any claims), and the persons they may choose
+    as 受診者 (kosmo.scoping.visible_persons) — all in one query when there are claims."""
+    scope = member_scope(user)
+    if scope is None:
+        return _statement_of([]), None, []
+    field, scope_id = scope
+    rows = _LATEST_YEAR.run((field, False, True), scope=scope_id)
+    if not rows:  # no claims at all: no month either, and the persons on their own
+        return _statement_of([]), None, visible_persons(user)
+    persons = persons_from_json(rows[0].choosable_persons)
+    return _statement_of(rows), rows[0].service_month, persons
 
 
 def month_statement(user: User, month: dt.date, *, person_id: int | None = None) -> Statement:

@@ -63,14 +63,20 @@ def month(request: HttpRequest, year: int, month: int) -> HttpResponse:
 @feature_required("medical")
 def annual(request: HttpRequest) -> HttpResponse:
     """MED-3 年間: a calendar year, filterable by 診療年月 and 受診者."""
-    form = ClaimFilterForm(request.GET or None, persons=visible_persons(request.user))
-    start, end, person_id = _chosen(form)
-    if start or end:
-        start, end = _in_year(queries.latest_month(request.user), start, end)
-        statement = queries.period_statement(request.user, start, end, person_id=person_id)
-    else:  # the newest year: found with its claims in one query
-        statement, latest = queries.latest_year_statement(request.user, person_id=person_id)
+    if request.GET:
+        form = ClaimFilterForm(request.GET, persons=visible_persons(request.user))
+        start, end, person_id = _chosen(form)
+        if start or end:
+            start, end = _in_year(queries.latest_month(request.user), start, end)
+            statement = queries.period_statement(request.user, start, end, person_id=person_id)
+        else:  # the newest year: found with its claims in one query
+            statement, latest = queries.latest_year_statement(request.user, person_id=person_id)
+            start, end = _in_year(latest, None, None)
+    else:  # as every member first opens it: the claims and the 受診者 in one query
+        statement, latest, persons = queries.default_year(request.user)
+        form = ClaimFilterForm(None, persons=persons)
         start, end = _in_year(latest, None, None)
+        person_id = None
     return render(
         request,
         "medical/annual.html",

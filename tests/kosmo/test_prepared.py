@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 from django.db import connection
-from django.db.models import signals
+from django.db.models import F, signals
 from django.test.utils import CaptureQueriesContext
 
 from kosmo.models import Person
@@ -165,3 +165,16 @@ def test_a_receiver_connected_after_the_first_run_sees_the_next_runs(two_househo
         assert len(query.run("all", household=two_households[0])) == len(seen) == 3
     finally:
         signals.pre_init.disconnect(receiver, sender=Claim)
+
+
+def _with_annotation(shape, *, household):
+    return _household_claims(shape, household=household).annotate(doubled=F("patient_paid") * 2)
+
+
+def test_annotations_become_attributes_as_with_the_orm(two_households):
+    prepared = PreparedQuery("test.annotated", _with_annotation).run(
+        "all", household=two_households[0]
+    )
+    expected = list(_with_annotation("all", household=two_households[0]))
+    assert [c.doubled for c in prepared] == [c.doubled for c in expected]
+    assert [c.doubled for c in prepared] == [c.patient_paid * 2 for c in prepared]

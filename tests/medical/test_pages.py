@@ -1,9 +1,12 @@
 """MED-1 … MED-3 and MED-5: the manual's numbers, 年度 grouping, scoping, fixed query counts."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from medical import queries
 from tests import factories
@@ -305,3 +308,57 @@ def test_a_month_without_prescriptions_says_so_instead_of_an_empty_table(
     assert "2030年1月の処方医薬品明細" in html
     assert "該当する処方医薬品明細はありません。" in html
     assert 'class="prescriptions"' not in html
+
+
+def _person_choices(html: str) -> list[str]:
+    select = html[html.index('<select name="person"') : html.index("</select>")]
+    return re.findall(r"<option[^>]*>([^<]*)</option>", select)
+
+
+def test_annual_offers_every_household_member_even_without_claims(
+    member_client, insured, dependent, child, other_household_member, manual_month
+):
+    """The 受診者 choices come with the claims in one query: all the household, by 枝番."""
+    html = _html(member_client.get("/medical/annual/"))
+
+    assert _person_choices(html) == [
+        "全員",
+        insured.person.full_name,
+        dependent.person.full_name,
+        child.full_name,  # no claims
+    ]
+    assert other_household_member.person.full_name not in html
+
+
+def test_annual_offers_a_dependent_only_themself(client, insured, dependent, manual_month):
+    client.force_login(dependent)
+
+    assert _person_choices(_html(client.get("/medical/annual/"))) == [
+        "全員",
+        dependent.person.full_name,
+    ]
+
+
+def test_annual_without_any_claims_still_offers_the_household(member_client, insured, child):
+    html = _html(member_client.get("/medical/annual/"))
+
+    assert _person_choices(html) == ["全員", insured.person.full_name, child.full_name]
+    assert "該当する医療費明細はありません。" in html
+
+
+def _queries(call) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def test_annual_as_first_opened_costs_one_query_of_its_own(
+    member_client, insured, dependent, manual_month
+):
+    member_client.get("/")  # the header's counts are cached
+    baseline = _queries(lambda: member_client.get("/healthz"))
+    page = _queries(lambda: member_client.get("/medical/annual/"))
+
+    [own] = page[len(baseline) :]  # the year's claims, with the 受診者 choices
+    assert "medical_claim" in own and "kosmo_person" in own
+    assert page[: len(baseline)] == baseline
