@@ -43,3 +43,23 @@ def test_the_header_is_what_its_template_wrote(union, signed_in, who, portal_ope
     assert _same_html(written) == _same_html(expected)
     if who == "member" and portal_open:
         assert "MYメール 未読1件" in written
+
+
+def test_members_with_the_same_counts_share_the_header_with_their_own_name(
+    union, insured, dependent
+):
+    dependent.person.given_name = "<花子> & 'さん'"
+    dependent.person.save()
+    headers = []
+    for user in (insured, dependent):
+        request = RequestFactory().get("/", HTTP_HOST="kosmo.localhost")
+        request.union, request.user, request.member = union, user, user.person
+        request.session = import_module(settings.SESSION_ENGINE).SessionStore()
+        template = engines["django"].from_string("{% load notices %}{% site_header %}")
+        headers.append(template.render({"portal_open": True}, request))
+    assert insured.display_name in headers[0] and "花子" not in headers[0]
+    assert "&lt;花子&gt; &amp; &#x27;さん&#x27;" in headers[1]
+    assert "<花子>" not in headers[1]
+    assert headers[0].replace(insured.display_name, "") == headers[1].replace(
+        "山田 &lt;花子&gt; &amp; &#x27;さん&#x27;", ""
+    )
