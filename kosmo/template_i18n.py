@@ -11,11 +11,14 @@ names, installs this module as the ``i18n`` library.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django import template
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.templatetags import i18n as django_i18n
-from django.utils.translation import get_language
+from django.utils.html import conditional_escape
+from django.utils.translation import get_language, gettext
 
 register = template.Library()
 register.tags.update(django_i18n.register.tags)
@@ -56,6 +59,18 @@ def do_translate(parser, token):
     ):
         return ConstantTranslateNode(expression, node.noop, node.asvar, node.message_context)
     return node
+
+
+def translated(*messages: str) -> tuple[str, ...]:
+    """Each message as ``{% translate "…" %}`` writes it (translated, escaped), remembered per
+    language like the tag: for code that writes HTML, e.g. a table's column headings."""
+    return _translated(messages, get_language(), _generation)
+
+
+@lru_cache(maxsize=256)
+def _translated(messages, language, generation) -> tuple[str, ...]:
+    # language and generation: only the key (gettext reads the active language itself).
+    return tuple(conditional_escape(gettext(message)) for message in messages)
 
 
 @receiver(setting_changed)

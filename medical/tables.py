@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 from kosmo.dates import format_month, format_month_input
 from kosmo.money import format_yen
 from kosmo.template_csrf import csrf_input
+from kosmo.template_i18n import translated
 from kosmo.template_url import remembered_reverse
 from medical.etax import FORM_MAX_ROWS, NO_CREDENTIAL_MESSAGE, PersonGroup
 
@@ -52,22 +53,19 @@ def claims_table(statement) -> SafeString:
             {"message": gettext("該当する医療費明細はありません。")},
         )
     t = statement.totals
-    head = [
-        conditional_escape(gettext(text))
-        for text in (
-            "医療費明細",
-            "診療年月",
-            "受診者",
-            "医療機関 診療区分/日数(回数)",
-            "医療費総額",
-            "医療費の内訳",
-            "備考",
-            "保険者負担額",
-            "公費負担額",
-            "自己負担額",
-            "合計",
-        )
-    ]
+    head = translated(
+        "医療費明細",
+        "診療年月",
+        "受診者",
+        "医療機関 診療区分/日数(回数)",
+        "医療費総額",
+        "医療費の内訳",
+        "備考",
+        "保険者負担額",
+        "公費負担額",
+        "自己負担額",
+        "合計",
+    )
     return mark_safe(
         '<div class="table-scroll">\n<table class="claims">\n'
         f'  <caption class="visually-hidden">{head[0]}</caption>\n  <thead>\n'
@@ -207,10 +205,7 @@ def _etax_lines(notice, has_credential: bool, xml_refused: bool, no_credential: 
     count = gettext("ダウンロードするデータには、次の%(count)s件の明細が含まれます。") % {
         "count": len(notice.lines)
     }
-    head = [
-        conditional_escape(gettext(text))
-        for text in ("医療機関等の名称", "診療年月", "診療区分", "支払った医療費の金額", "合計")
-    ]
+    head = translated("医療機関等の名称", "診療年月", "診療区分", "支払った医療費の金額", "合計")
     parts = notice.xlsx_parts
     buttons = []
     if has_credential:

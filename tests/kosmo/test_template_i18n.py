@@ -2,7 +2,7 @@
 Django's own tag writes, in every language and escaping mode, also after switching."""
 
 import pytest
-from django.template import Context, Engine
+from django.template import Context, Engine, engines
 from django.utils import translation
 
 from kosmo import template_i18n
@@ -66,3 +66,15 @@ def test_the_portals_templates_use_it_and_the_checks_stay_quiet():
     assert backend.engine.libraries["i18n"] == "kosmo.template_i18n"
     assert backend._check_for_template_tags_with_the_same_name() == []
     assert "kosmo.template_url" in backend.engine.builtins
+
+
+def test_translated_is_what_the_tag_writes_in_each_language(settings):
+    messages = ("合計", "<b>A & B</b>")
+    for language in ("ja", "en", "ja"):
+        with translation.override(language):
+            expected = tuple(
+                engines["django"].from_string(f'{{% load i18n %}}{{% translate "{m}" %}}').render()
+                for m in messages
+            )
+            assert template_i18n.translated(*messages) == expected
+    assert template_i18n.translated(*messages)[1] == "&lt;b&gt;A &amp; B&lt;/b&gt;"
