@@ -17,7 +17,7 @@ from django import template
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.templatetags import i18n as django_i18n
-from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
 register = template.Library()
@@ -61,16 +61,17 @@ def do_translate(parser, token):
     return node
 
 
-def translated(*messages: str) -> tuple[str, ...]:
-    """Each message as ``{% translate "…" %}`` writes it (translated, escaped), remembered per
-    language like the tag: for code that writes HTML, e.g. a table's column headings."""
+def translated(*messages: str) -> tuple[SafeString, ...]:
+    """Each message as ``{% translate "…" %}`` writes it, remembered per language like the
+    tag: for code that writes HTML, e.g. a table's column headings. Like the tag, the text
+    is not escaped: a literal message and its translations are the portal's own."""
     return _translated(messages, get_language(), _generation)
 
 
 @lru_cache(maxsize=256)
-def _translated(messages, language, generation) -> tuple[str, ...]:
+def _translated(messages, language, generation) -> tuple[SafeString, ...]:
     # language and generation: only the key (gettext reads the active language itself).
-    return tuple(conditional_escape(gettext(message)) for message in messages)
+    return tuple(mark_safe(gettext(message)) for message in messages)  # noqa: S308
 
 
 @receiver(setting_changed)
