@@ -372,12 +372,16 @@ class UnionState:
     has_credential: bool
 
 
-def union_state(union: Union) -> UnionState:
-    """The union's `UnionState`, in one cache entry, so a page reads it in one round trip.
+def union_state(union: Union, *, found: dict | None = None) -> UnionState:
+    """The union's `UnionState`, in one cache entry, so a page reads it in one round trip
+    (`found`: what the page read from the cache with its other keys, `state_key`).
 
     The months are a scan over the whole union, so the entry is kept for an hour (claims are
     imported monthly: a new month shows up as 「反映済み」 at most that much later); it is
     emptied when a credential is saved or deleted."""
+    state = (found or {}).get(state_key(union.pk))
+    if state is not None:
+        return state
 
     def compute() -> UnionState:
         months = Claim.objects.filter(household__union=union).aggregate(
@@ -388,10 +392,14 @@ def union_state(union: Union) -> UnionState:
             has_credential=EtaxSigningCredential.objects.filter(union=union).exists(),
         )
 
-    return cache.get_or_set(_state_key(union.pk), compute, COVERAGE_CACHE_SECONDS)
+    if found is not None:  # read already, and missing
+        state = compute()
+        cache.set(state_key(union.pk), state, COVERAGE_CACHE_SECONDS)
+        return state
+    return cache.get_or_set(state_key(union.pk), compute, COVERAGE_CACHE_SECONDS)
 
 
-def _state_key(union_id: int) -> str:
+def state_key(union_id: int) -> str:
     return f"etax:union-state:{union_id}"
 
 
@@ -513,7 +521,7 @@ def signing_credential(union: Union) -> EtaxSigningCredential | None:
 
 @receiver([post_save, post_delete], sender=EtaxSigningCredential)
 def _forget_credential(sender, instance, **kwargs):
-    cache.delete(_state_key(instance.union_id))
+    cache.delete(state_key(instance.union_id))
 
 
 DEMO_CERTIFICATE_YEARS = 5

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kosmo.access import feature_required, member_required
 from medical import etax as service
+from notices.unread import read_with_counts
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -59,8 +60,10 @@ def _page(
 def etax(request: HttpRequest) -> HttpResponse:
     """The year picker; with ?year=YYYY 「表示」 also previews exactly what the files contain."""
     form = YearForm(request.GET or None, years=service.offered_years())
-    # request.union is the member's union (kosmo.middleware refuses any other).
-    state = service.union_state(request.union)
+    # request.union is the member's union (kosmo.middleware refuses any other). Its state
+    # and the header's unread counts come from the cache in one round trip.
+    found = read_with_counts(request, [service.state_key(request.union.pk)])
+    state = service.union_state(request.union, found=found)
     notice = None
     if form.is_bound and form.is_valid():
         notice = service.build_notice(request.user, year=form.cleaned_data["year"], state=state)

@@ -19,7 +19,8 @@ def header_unread(context) -> UnreadCounts | None:
     union = getattr(request, "union", None)
     if member is None or union is None:
         return None
-    return unread_counts(member.pk, union.pk)
+    counts = getattr(request, "unread_counts", None)  # read by the page (read_with_counts)
+    return counts if counts is not None else unread_counts(member.pk, union.pk)
 
 
 @register.filter
