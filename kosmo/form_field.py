@@ -11,14 +11,15 @@ both), which is kept in tests/kosmo/oracles/.
 from __future__ import annotations
 
 from django.forms import BoundField
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from kosmo.escaping import esc
+
 
 def render_field(field: BoundField, show_required=False) -> SafeString:
-    auto_id = conditional_escape(field.auto_id)
-    label = conditional_escape(field.label)
+    auto_id = esc(field.auto_id)
+    label = esc(field.label)
     errors = field.errors
     checkbox = getattr(field.field.widget, "input_type", None) == "checkbox"
     out = [
@@ -36,17 +37,14 @@ def render_field(field: BoundField, show_required=False) -> SafeString:
         )
         help_text = ""
         if field.help_text:
-            help_text = (
-                f'<p class="field__help" id="{auto_id}_helptext">'
-                f"{conditional_escape(field.help_text)}</p>"
-            )
+            help_text = f'<p class="field__help" id="{auto_id}_helptext">{esc(field.help_text)}</p>'
         out.append(
             f'\n    <label for="{auto_id}">{label}{required}</label>\n'
             f"    {help_text}\n    {field}\n  \n"
         )
     out.append("  ")
     if errors:
-        items = "".join(f"<li>{conditional_escape(error)}</li>" for error in errors)
+        items = "".join(f"<li>{esc(error)}</li>" for error in errors)
         out.append(f'<ul class="errorlist" id="{auto_id}_error">{items}</ul>')
     out.append("\n</div>")  # and the template's own last line break
     return mark_safe("".join(out))
@@ -57,10 +55,10 @@ def render_errors(form) -> SafeString:
     linked to the field (nothing but a line break for a form without errors)."""
     if not form.errors:
         return mark_safe("\n")
-    items = [f"<li>{conditional_escape(error)}</li>" for error in form.non_field_errors()]
-    title = conditional_escape(gettext("入力内容をご確認ください。"))
+    items = [f"<li>{esc(error)}</li>" for error in form.non_field_errors()]
+    title = esc(gettext("入力内容をご確認ください。"))
     links = [
-        f'<li><a href="#{conditional_escape(field.auto_id)}">{conditional_escape(error)}</a></li>'
+        f'<li><a href="#{esc(field.auto_id)}">{esc(error)}</a></li>'
         for field in form
         for error in field.errors
     ]
@@ -75,10 +73,10 @@ def render_filter_form(form, summary) -> SafeString:
     """A 「…で絞り込む」 filter: a GET form folded in a card, open once submitted so the member
     sees what they typed and any message; `summary` is the manual's 「…で絞り込む」 wording."""
     fields = "".join(f"{render_field(field)}\n" for field in form)  # field.html's last line break
-    button = conditional_escape(gettext("絞り込む"))
+    button = esc(gettext("絞り込む"))
     return mark_safe(
         f'<details class="card filter"{" open" if form.is_bound else ""}>\n'
-        f"  <summary>{conditional_escape(summary)}</summary>\n"
+        f"  <summary>{esc(summary)}</summary>\n"
         '  <form method="get" novalidate>\n'
         f"    {render_errors(form)}\n"
         f"    {fields}\n"

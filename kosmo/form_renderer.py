@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.forms.renderers import DjangoTemplates
-from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+
+from kosmo.escaping import esc
 
 _WIDGETS = "django/forms/widgets/"
 
@@ -25,35 +26,31 @@ def _attrs(attrs: dict) -> str:
         if value is False:
             continue
         if value is True:
-            parts.append(f" {conditional_escape(name)}")
+            parts.append(f" {esc(name)}")
         else:
-            parts.append(f' {conditional_escape(name)}="{conditional_escape(str(value))}"')
+            parts.append(f' {esc(name)}="{esc(str(value))}"')
     return "".join(parts)
 
 
 def _input(widget: dict) -> str:
     value = widget["value"]
-    value = "" if value is None else f' value="{conditional_escape(str(value))}"'
+    value = "" if value is None else f' value="{esc(str(value))}"'
     return (
-        f'<input type="{conditional_escape(widget["type"])}" '
-        f'name="{conditional_escape(widget["name"])}"{value}{_attrs(widget["attrs"])}>'
+        f'<input type="{esc(widget["type"])}" '
+        f'name="{esc(widget["name"])}"{value}{_attrs(widget["attrs"])}>'
     )
 
 
 def _option(option: dict) -> str:
-    return format_html(
-        '<option value="{}"{}>{}</option>',
-        str(option["value"]),
-        mark_safe(_attrs(option["attrs"])),  # noqa: S308 — each part escaped in _attrs
-        option["label"],
-    )
+    value, label = esc(str(option["value"])), esc(option["label"])
+    return f'<option value="{value}"{_attrs(option["attrs"])}>{label}</option>'
 
 
 def _select(widget: dict) -> str:
-    parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+    parts = [f'<select name="{esc(widget["name"])}"{_attrs(widget["attrs"])}>']
     for group_name, group_choices, _index in widget["optgroups"]:
         if group_name:
-            parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            parts.append(f'\n  <optgroup label="{esc(group_name)}">')
         for option in group_choices:
             if option["template_name"] != _WIDGETS + "select_option.html":
                 return ""  # an unusual option template: let the templates do it all

@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.template.loader import render_to_string
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from kosmo.dates import format_month, format_month_input
+from kosmo.escaping import esc
 from kosmo.money import format_yen
 from kosmo.template_csrf import csrf_input
 from kosmo.template_i18n import translated
@@ -32,15 +32,15 @@ def claim_rows(rows: Iterable) -> SafeString:
     for claim in rows:
         out.append(
             f"<tr><td>{format_month(claim.service_month)}</td>"
-            f"<td>{conditional_escape(claim.person.full_name)}</td>\n"
-            f"      <td>{conditional_escape(claim.provider_name)}<br>"
-            f'<span class="page-lead">{conditional_escape(claim.care_type_label)}/'
+            f"<td>{esc(claim.person.full_name)}</td>\n"
+            f"      <td>{esc(claim.provider_name)}<br>"
+            f'<span class="page-lead">{esc(claim.care_type_label)}/'
             f"{claim.days}{day}</span></td>\n"
             f'      <td class="num">{format_yen(claim.total_cost)}</td>'
             f'<td class="num">{format_yen(claim.insurer_paid)}</td>'
             f'<td class="num">{format_yen(claim.public_paid)}</td>'
             f'<td class="num">{format_yen(claim.patient_paid)}</td>'
-            f"<td>{conditional_escape(claim.note)}</td></tr>\n"
+            f"<td>{esc(claim.note)}</td></tr>\n"
         )
     return mark_safe("".join(out))
 
@@ -88,11 +88,7 @@ def claims_table(statement) -> SafeString:
 
 def pdf_button(context, start, end, person_id=None) -> SafeString:
     """「医療費明細 (PDF)」 for the period shown (medical/_pdf_button.html): a POST form."""
-    person = (
-        f'<input type="hidden" name="person" value="{conditional_escape(person_id)}">'
-        if person_id
-        else ""
-    )
+    person = f'<input type="hidden" name="person" value="{esc(person_id)}">' if person_id else ""
     return mark_safe(
         f'<form method="post" action="{remembered_reverse("medical:statement_pdf")}"'
         ' class="pdf-request">\n'
@@ -100,7 +96,7 @@ def pdf_button(context, start, end, person_id=None) -> SafeString:
         f'  <input type="hidden" name="start" value="{format_month_input(start)}">\n'
         f'  <input type="hidden" name="end" value="{format_month_input(end)}">\n'
         f"  {person}\n"
-        f'  <button class="button" type="submit">{conditional_escape(gettext("医療費明細 (PDF)"))}'
+        f'  <button class="button" type="submit">{esc(gettext("医療費明細 (PDF)"))}'
         "</button>\n</form>\n"
     )
 
@@ -111,25 +107,25 @@ def etax_person_groups(persons: Iterable[PersonGroup]) -> SafeString:
     patient = gettext("療養を受けた者")
     out = []
     for person in persons:
-        name = conditional_escape(person.name)
+        name = esc(person.name)
         out.append(f'<tbody>\n<tr class="group"><th scope="rowgroup" colspan="4">{patient}：{name}')
         if person.form_name != person.name:
             note = gettext("（CSV・集計フォームでは「%(name)s」）")
-            out.append(" " + note % {"name": conditional_escape(person.form_name)})
+            out.append(" " + note % {"name": esc(person.form_name)})
         out.append("</th></tr>\n")
         for provider in person.providers:
-            provider_name = conditional_escape(provider.name)
+            provider_name = esc(provider.name)
             form_note = ""
             if provider.form_name != provider.name:
                 note = gettext("CSV・集計フォームでは「%(name)s」")
                 form_note = '<br><span class="page-lead">{}</span>'.format(
-                    note % {"name": conditional_escape(provider.form_name)}
+                    note % {"name": esc(provider.form_name)}
                 )
             for index, line in enumerate(provider.lines):
                 out.append(
                     f"<tr><td>{provider_name}{form_note if index == 0 else ''}</td>"
                     f"<td>{format_month(line.month)}</td>"
-                    f"<td>{conditional_escape(line.care_type_label)}</td>"
+                    f"<td>{esc(line.care_type_label)}</td>"
                     f'<td class="num">{format_yen(line.amount)}</td></tr>\n'
                 )
             subtotal = gettext("%(name)s 小計") % {"name": provider_name}
@@ -150,8 +146,8 @@ def etax_preview(notice, has_credential: bool, xml_refused: bool = False) -> Saf
     """The e-Tax preview of `notice` (medical/etax.html): the months it covers and those not
     yet in, its lines per person and institution with totals, and the download buttons."""
     year = notice.year
-    title = conditional_escape(gettext("%(year)s年分の医療費明細") % {"year": year})
-    no_credential = conditional_escape(NO_CREDENTIAL_MESSAGE)
+    title = esc(gettext("%(year)s年分の医療費明細") % {"year": year})
+    no_credential = esc(NO_CREDENTIAL_MESSAGE)
     out = [
         '<section aria-labelledby="etax-preview-title">\n'
         f'  <h2 class="section-title" id="etax-preview-title">{title}</h2>\n\n  ',
@@ -168,7 +164,7 @@ def etax_preview(notice, has_credential: bool, xml_refused: bool = False) -> Saf
             "end_year": end.year,
             "end_month": end.month,
         }
-        out.append(f"\n    <p>{conditional_escape(covered)}</p>\n    ")
+        out.append(f"\n    <p>{esc(covered)}</p>\n    ")
     out.append("\n    ")
     if notice.pending_months:
         if notice.period:
@@ -183,9 +179,7 @@ def etax_preview(notice, has_credential: bool, xml_refused: bool = False) -> Saf
         else:
             pending = gettext("%(year)s年分の医療費は、まだ反映されていません。") % {"year": year}
         later = gettext("医療費のデータは、診療月のおおむね2〜3か月後に反映されます。")
-        out.append(
-            f"\n    <p>{conditional_escape(pending)}\n      {conditional_escape(later)}</p>\n    "
-        )
+        out.append(f"\n    <p>{esc(pending)}\n      {esc(later)}</p>\n    ")
     out.append("\n  </div>\n\n  ")
     if notice.lines:
         out.append(_etax_lines(notice, has_credential, xml_refused, no_credential))
@@ -212,11 +206,11 @@ def _etax_lines(notice, has_credential: bool, xml_refused: bool, no_credential: 
         buttons.append(
             f'\n    <a class="button button--primary" href="'
             f'{remembered_reverse("medical:etax_xml", year)}" download>'
-            f"{conditional_escape(gettext('XMLデータダウンロード'))}</a>\n    "
+            f"{esc(gettext('XMLデータダウンロード'))}</a>\n    "
         )
     buttons.append(
         f'\n    <a class="button" href="{remembered_reverse("medical:etax_csv", year)}" download>'
-        f"{conditional_escape(gettext('CSVデータをダウンロードする'))}</a>\n    "
+        f"{esc(gettext('CSVデータをダウンロードする'))}</a>\n    "
     )
     xlsx = remembered_reverse("medical:etax_xlsx", year)
     for part in range(1, parts + 1):
@@ -228,11 +222,10 @@ def _etax_lines(notice, has_credential: bool, xml_refused: bool, no_credential: 
             label = gettext("医療費集計フォーム(Excel)をダウンロードする")
         query = f"?part={part}" if part > 1 else ""
         buttons.append(
-            f'\n    <a class="button" href="{xlsx}{query}" download>'
-            f"{conditional_escape(label)}</a>\n    "
+            f'\n    <a class="button" href="{xlsx}{query}" download>{esc(label)}</a>\n    '
         )
     out = [
-        f"\n  <p>{conditional_escape(count)}</p>\n"
+        f"\n  <p>{esc(count)}</p>\n"
         '  <div class="table-scroll" role="region" aria-labelledby="etax-preview-title"'
         ' tabindex="0">\n    <table>\n      <thead>\n        <tr>\n'
         f'          <th scope="col">{head[0]}</th>\n'
@@ -257,6 +250,6 @@ def _etax_lines(notice, has_credential: bool, xml_refused: bool, no_credential: 
             "医療費集計フォームに入力できるのは1ファイル%(rows)s件までのため、%(files)s"
             "つのファイルに分けています。すべてのファイルを読み込んでください。"
         ) % {"rows": FORM_MAX_ROWS, "files": parts}
-        out.append(f'\n  <p class="notice-box">{conditional_escape(split)}</p>\n  ')
+        out.append(f'\n  <p class="notice-box">{esc(split)}</p>\n  ')
     out.append("\n  ")
     return "".join(out)
