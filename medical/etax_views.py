@@ -6,13 +6,18 @@ claims for a dependent); a year outside the offered three is refused.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kosmo.access import feature_required, member_required
+from kosmo.form_field import render_field
 from medical import etax as service
 from notices.unread import read_with_counts
 
@@ -25,12 +30,28 @@ class YearForm(forms.Form):
 
     def __init__(self, *args, years: list[int], **kwargs):
         super().__init__(*args, **kwargs)
+        self.years = tuple(years)
         field = self.fields["year"]
         field.choices = [(year, _("%(year)s年") % {"year": year}) for year in years]
         field.initial = years[0]
         field.error_messages["invalid_choice"] = _(
             "発行対象年は%(first)s年〜%(last)s年の中から選択してください。"
         ) % {"first": years[-1], "last": years[0]}
+
+    def year_field(self) -> SafeString:
+        """The year's field as components/field.html writes it. Without errors it is the same
+        for everyone who chose the same year, so it is written once per process for each."""
+        if self.is_bound and self.errors:
+            return render_field(self["year"])
+        chosen = self.data.get("year") if self.is_bound else None
+        return _year_field(self.years, chosen, get_language())
+
+
+@lru_cache(maxsize=64)
+def _year_field(years: tuple[int, ...], chosen: str | None, language: str) -> SafeString:
+    # language: only the key (the labels are translated in the active language).
+    form = YearForm(None if chosen is None else {"year": chosen}, years=list(years))
+    return render_field(form["year"])
 
 
 def _page(

@@ -17,6 +17,7 @@ from django.template import Context, Engine, engines
 from django.test import RequestFactory
 from django.utils import translation
 
+from kosmo.form_field import render_field
 from medical import tables
 from medical.etax import (
     FORM_MAX_ROWS,
@@ -26,6 +27,7 @@ from medical.etax import (
     PersonGroup,
     ProviderGroup,
 )
+from medical.etax_views import YearForm
 from medical.models import CareType
 
 ENGINE = Engine(libraries={"i18n": "django.templatetags.i18n", "kosmo": "kosmo.templatetags.kosmo"})
@@ -299,3 +301,14 @@ def test_the_etax_preview_is_what_its_template_wrote(case, language):
         expected = _oracle("etax_preview.html").render(context)
         written = tables.etax_preview(notice, has_credential, xml_refused)
     assert _same_html(written) == _same_html(expected)
+
+
+@pytest.mark.parametrize("data", [None, {"year": "2024"}, {"year": "1999"}, {"year": "x"}])
+def test_the_etax_year_field_is_the_form_fields(data):
+    """Written once per chosen year (medical.etax_views.YearForm.year_field), the same HTML."""
+    years = [2025, 2024, 2023]
+    for _ in range(2):  # the second time from what it remembered
+        form = YearForm(data, years=years)
+        assert form.year_field() == render_field(YearForm(data, years=years)["year"])
+    if data and data["year"] == "1999":
+        assert "発行対象年は2023年〜2025年の中から選択してください。" in form.year_field()
