@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.forms import BoundField
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from kosmo.escaping import esc
 
@@ -72,7 +72,7 @@ def render_errors(form) -> SafeString:
 def render_filter_form(form, summary) -> SafeString:
     """A 「…で絞り込む」 filter: a GET form folded in a card, open once submitted so the member
     sees what they typed and any message; `summary` is the manual's 「…で絞り込む」 wording."""
-    fields = "".join(f"{render_field(field)}\n" for field in form)  # field.html's last line break
+    fields = "".join(f"{_filter_field(form, field)}\n" for field in form)  # field.html's last \n
     button = esc(gettext("絞り込む"))
     return mark_safe(
         f'<details class="card filter"{" open" if form.is_bound else ""}>\n'
@@ -83,3 +83,19 @@ def render_filter_form(form, summary) -> SafeString:
         f'    <div class="actions"><button class="button button--primary" type="submit">'
         f"{button}</button></div>\n  </form>\n</details>\n"
     )
+
+
+def _filter_field(form, field) -> SafeString:
+    """A filter's field; one the form lists in ``unbound_constant`` (the same HTML on every
+    unbound form of its class: a month box, not a choice of the member's persons) is written
+    once per process and language while the form is unbound."""
+    if form.is_bound or field.name not in getattr(form, "unbound_constant", ()):
+        return render_field(field)
+    key = (type(form), field.name, form.prefix, form.auto_id, get_language())
+    html = _UNBOUND.get(key)
+    if html is None:
+        html = _UNBOUND[key] = render_field(field)
+    return html
+
+
+_UNBOUND: dict[tuple, SafeString] = {}

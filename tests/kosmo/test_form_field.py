@@ -7,6 +7,7 @@ import pytest
 from django import forms
 from django.template import Context, Engine, Template
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.safestring import mark_safe
 
 ORACLE = Template((Path(__file__).parent / "oracles" / "field.html").read_text(encoding="utf-8"))
@@ -105,3 +106,21 @@ def test_the_filter_as_the_template_wrote_it(form, summary):
     expected = ORACLES.get_template("oracles/filter_form.html").render(Context(context))
     tag = Template("{% load kosmo %}{% filter_form form summary %}").render(Context(context))
     assert tag == expected
+
+
+class ConstantStartFilter(Filter):
+    unbound_constant = ("start",)
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+@pytest.mark.parametrize(
+    "data", [None, {"start": "2025-01"}, {"person": "9"}], ids=["unbound", "bound", "errors"]
+)
+def test_a_field_written_once_is_what_the_template_wrote(data, language):
+    with translation.override(language):
+        for _ in range(2):  # the second time from what was kept
+            form = ConstantStartFilter(data)
+            context = {"form": form, "summary": "絞り込み"}
+            expected = ORACLES.get_template("oracles/filter_form.html").render(Context(context))
+            tag = Template("{% load kosmo %}{% filter_form form summary %}")
+            assert tag.render(Context(context)) == expected
