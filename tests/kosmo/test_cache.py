@@ -67,3 +67,12 @@ def test_a_forked_process_makes_its_own_client():
     assert child is not parents
     assert child.connection_pool is not parents.connection_pool
     assert cache._cache.get_client() is child
+
+
+def test_any_key_redis_takes_is_used_without_memcached_warnings(recwarn):
+    require(_redis_answers(), f"no Redis at {URL}")
+    cache = RedisCache(URL, {"KEY_PREFIX": "kosmo-test-cache"})
+    key = "with space and 日本語 " + "x" * 300  # memcached would refuse both
+    cache.set(key, 1, 30)
+    assert cache.get_many([key]) == {key: 1}
+    assert not [w for w in recwarn if "memcached" in str(w.message)]
