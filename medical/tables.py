@@ -26,7 +26,7 @@ from medical.etax import FORM_MAX_ROWS, NO_CREDENTIAL_MESSAGE, PersonGroup
 
 
 def claim_rows(rows: Iterable) -> SafeString:
-    """The <tr> of each claim line of a statement (medical/_claims_table.html's body)."""
+    """The <tr> of each claim line of a statement (the claims table's body)."""
     day = gettext("日")  # a translation is written as it is, like {% translate %}
     out = []
     for claim in rows:
@@ -46,7 +46,8 @@ def claim_rows(rows: Iterable) -> SafeString:
 
 
 def claims_table(statement) -> SafeString:
-    """A statement's table with its 合計 row (medical/_claims_table.html), or the empty state."""
+    """A statement's table with its 合計 row, or the empty state (formerly
+    medical/_claims_table.html: tests/medical/oracles/claims_table.html)."""
     if not statement.rows:
         return render_to_string(
             "components/empty_state.html",
@@ -87,7 +88,8 @@ def claims_table(statement) -> SafeString:
 
 
 def pdf_button(context, start, end, person_id=None) -> SafeString:
-    """「医療費明細 (PDF)」 for the period shown (medical/_pdf_button.html): a POST form."""
+    """「医療費明細 (PDF)」 for the period shown: a POST form (formerly medical/_pdf_button.html:
+    tests/medical/oracles/pdf_button.html)."""
     person = f'<input type="hidden" name="person" value="{esc(person_id)}">' if person_id else ""
     return mark_safe(
         f'<form method="post" action="{remembered_reverse("medical:statement_pdf")}"'
