@@ -4,9 +4,9 @@ sub-navigation, the personal menu): rendered once per process, not on every page
 Such a fragment may use only `union`, URLs and translations: never the request, the user or a
 CSRF token. `{% static_fragment "name.html" %}` (kosmo template tags) includes one.
 
-`{% keyed_fragment "name.html" a=… b=… %}` is the same for a fragment that also depends on a
-few plain values (the header: the member's name and unread counts): it is rendered with only
-`union` and those values, once per process for each combination.
+`render_keyed` is the same for a fragment that also depends on a few plain values (the
+header's state and unread counts, `{% site_header %}`): it is rendered with only `union` and
+those values, once per process for each combination.
 """
 
 from __future__ import annotations

@@ -92,12 +92,3 @@ def static_fragment(context, template_name):
     """``{% static_fragment "components/footer.html" %}``: a fragment that depends only on the
     union, URLs and translations, rendered once per process (kosmo.fragments)."""
     return fragments.render_static(template_name, context.get("union"))
-
-
-@register.simple_tag(takes_context=True)
-def keyed_fragment(context, template_name, **values):
-    """``{% keyed_fragment "components/header_bar.html" name=user.display_name … %}``: a fragment
-    rendered with only the union and these values, once per process for each combination
-    (kosmo.fragments). Model instances stand for themselves by primary key."""
-    plain = {name: value.pk if hasattr(value, "_meta") else value for name, value in values.items()}
-    return fragments.render_keyed(template_name, context.get("union"), plain)

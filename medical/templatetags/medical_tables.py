@@ -1,4 +1,5 @@
-"""``{% load medical_tables %}``: the medical pages' tables and PDF button (medical/tables.py)."""
+"""``{% load medical_tables %}``: the medical pages' tables, PDF button and e-Tax preview
+(medical/tables.py)."""
 
 from django import template
 
@@ -6,8 +7,6 @@ from medical import tables
 
 register = template.Library()
 
-register.simple_tag(tables.claim_rows, name="claim_rows")
-register.simple_tag(tables.etax_person_groups, name="etax_person_groups")
 register.simple_tag(tables.claims_table, name="claims_table")
 register.simple_tag(tables.pdf_button, name="pdf_button", takes_context=True)
 register.simple_tag(tables.etax_preview, name="etax_preview")

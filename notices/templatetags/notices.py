@@ -10,10 +10,9 @@ from notices.unread import UnreadCounts, unread_counts
 register = template.Library()
 
 
-@register.simple_tag(takes_context=True)
-def header_unread(context) -> UnreadCounts | None:
-    """``{% header_unread as unread %}``: the signed-in member's counts (cached; at most one
-    query on a cold cache), or None for visitors and staff without a person."""
+def _unread(context) -> UnreadCounts | None:
+    """The signed-in member's counts (cached; at most one query on a cold cache), or None for
+    visitors and staff without a person."""
     request = context.get("request")
     member = getattr(request, "member", None)
     union = getattr(request, "union", None)
@@ -43,7 +42,7 @@ def site_header(context):
     member, portal_open, user = (
         context.get(name, "") for name in ("member", "portal_open", "user")
     )
-    unread = header_unread(context) if member and portal_open else None
+    unread = _unread(context) if member and portal_open else None
     values = {
         "portal_open": portal_open,
         "signed_in": getattr(user, "is_authenticated", ""),

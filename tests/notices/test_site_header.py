@@ -11,6 +11,7 @@ from django.template import engines
 from django.test import RequestFactory
 
 from notices import services
+from notices.unread import unread_counts
 
 ORACLE = (Path(__file__).parent / "oracles" / "header.html").read_text(encoding="utf-8")
 
@@ -34,7 +35,10 @@ def test_the_header_is_what_its_template_wrote(union, signed_in, who, portal_ope
     request.member = getattr(request.user, "person", None)
     request.session = import_module(settings.SESSION_ENGINE).SessionStore()
     context = {"portal_open": portal_open}
-    expected = engines["django"].from_string(ORACLE).render(context, request)
+    unread = None
+    if request.member and portal_open:
+        unread = unread_counts(request.member.pk, union.pk)
+    expected = engines["django"].from_string(ORACLE).render({**context, "unread": unread}, request)
     written = (
         engines["django"]
         .from_string("{% load notices %}{% site_header %}")
