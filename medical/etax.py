@@ -379,24 +379,18 @@ def union_state(union: Union, *, found: dict | None = None) -> UnionState:
     The months are a scan over the whole union, so the entry is kept for an hour (claims are
     imported monthly: a new month shows up as 「反映済み」 at most that much later); it is
     emptied when a credential is saved or deleted."""
-    state = (found or {}).get(state_key(union.pk))
-    if state is not None:
-        return state
-
-    def compute() -> UnionState:
+    key = state_key(union.pk)
+    state = found.get(key) if found is not None else cache.get(key)
+    if state is None:
         months = Claim.objects.filter(household__union=union).aggregate(
             first=Min("service_month"), last=Max("service_month")
         )
-        return UnionState(
+        state = UnionState(
             claim_months=(months["first"], months["last"]),
             has_credential=EtaxSigningCredential.objects.filter(union=union).exists(),
         )
-
-    if found is not None:  # read already, and missing
-        state = compute()
-        cache.set(state_key(union.pk), state, COVERAGE_CACHE_SECONDS)
-        return state
-    return cache.get_or_set(state_key(union.pk), compute, COVERAGE_CACHE_SECONDS)
+        cache.set(key, state, COVERAGE_CACHE_SECONDS)
+    return state
 
 
 def state_key(union_id: int) -> str:
