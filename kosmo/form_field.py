@@ -91,11 +91,22 @@ def _filter_field(form, field) -> SafeString:
     once per process and language while the form is unbound."""
     if form.is_bound or field.name not in getattr(form, "unbound_constant", ()):
         return render_field(field)
-    key = (type(form), field.name, form.prefix, form.auto_id, get_language())
-    html = _UNBOUND.get(key)
+    return remembered_field(field)
+
+
+def remembered_field(field: BoundField, *key) -> SafeString:
+    """`render_field(field)`, written once per process for its form's class, prefix and
+    auto_id, the language and `key`: for a field whose HTML depends on nothing else (an
+    unbound month box; the e-Tax year field, by the year chosen)."""
+    form = field.form
+    full_key = (type(form), field.name, form.prefix, form.auto_id, get_language(), *key)
+    html = _REMEMBERED.get(full_key)
     if html is None:
-        html = _UNBOUND[key] = render_field(field)
+        if len(_REMEMBERED) >= _REMEMBERED_MAX:  # stale languages or years: start again
+            _REMEMBERED.clear()
+        html = _REMEMBERED[full_key] = render_field(field)
     return html
 
 
-_UNBOUND: dict[tuple, SafeString] = {}
+_REMEMBERED: dict[tuple, SafeString] = {}
+_REMEMBERED_MAX = 256

@@ -6,18 +6,15 @@ claims for a dependent); a year outside the offered three is refused.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kosmo.access import feature_required, member_required
-from kosmo.form_field import render_field
+from kosmo.form_field import remembered_field, render_field
 from medical import etax as service
 from notices.unread import read_with_counts
 
@@ -43,15 +40,7 @@ class YearForm(forms.Form):
         for everyone who chose the same year, so it is written once per process for each."""
         if self.is_bound and self.errors:
             return render_field(self["year"])
-        chosen = self.data.get("year") if self.is_bound else None
-        return _year_field(self.years, chosen, get_language())
-
-
-@lru_cache(maxsize=64)
-def _year_field(years: tuple[int, ...], chosen: str | None, language: str) -> SafeString:
-    # language: only the key (the labels are translated in the active language).
-    form = YearForm(None if chosen is None else {"year": chosen}, years=list(years))
-    return render_field(form["year"])
+        return remembered_field(self["year"], self.years, self.data.get("year"))
 
 
 def _page(
