@@ -4,10 +4,12 @@ import datetime as dt
 import io
 
 import pytest
+from django.template.loader import render_to_string
 from pypdf import PdfReader
 
 from kosmo import documents
 from kosmo.models import DocumentJob
+from medical import queries
 from tests import factories
 
 
@@ -121,3 +123,22 @@ def test_expired_files_are_purged(member_client, march, django_capture_on_commit
     removed = documents.purge_expired(now=job.expires_at + dt.timedelta(seconds=1))
 
     assert removed == 1 and not DocumentJob.objects.exists()
+
+
+def test_the_statement_reads_every_column_it_prints_in_its_one_query(
+    insured, dependent, march, django_assert_num_queries
+):
+    """The statement's rows read only the columns the PDF prints (queries.STATEMENT_FIELDS):
+    writing its table asks the database nothing more, however many rows."""
+    for n in range(5):
+        factories.ClaimFactory(
+            person=dependent.person, service_month=march, provider_name=f"医院{n}", note=f"備考{n}"
+        )
+    with django_assert_num_queries(1):
+        statement = queries.period_statement(insured, march, march)
+    with django_assert_num_queries(0):
+        html = render_to_string(
+            "medical/statement_pdf.html",
+            {"statement": statement, "start": march, "end": march, "owner": insured},
+        )
+    assert len(statement.rows) == 7 and "パドコ歯科" in html and "医院4" in html
