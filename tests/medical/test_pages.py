@@ -211,8 +211,10 @@ def test_filter_messages_are_japanese(member_client, manual_month):
         "/medical/",
         "/medical/latest/",
         "/medical/annual/",
+        "/medical/annual/?start=2024-01&end=2024-12",
         "/medical/past/",
         "/medical/prescriptions/",
+        "/medical/etax/?year=2024",
     ],
 )
 def test_pages_cost_a_fixed_number_of_queries(
