@@ -6,16 +6,18 @@ from __future__ import annotations
 import datetime as dt
 
 from allauth.account.models import EmailAddress
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.models import MfaMethod, TermsConsent, TermsVersion, User
+from accounts.roles import CLERK, UNION_ADMIN, sync_roles
 from kosmo import demo as core_demo
 from kosmo.models import Person, Union
 
 DEMO_PASSWORD = "Kosmo-demo-2026"
-STAFF_GROUP = "組合スタッフ"
+# Union staff: a clerk (組合スタッフ) in each union, and the rich union's 組合管理者.
 STAFF = {"kosmo": "staff_kosmo", "sakura": "staff_sakura"}
+UNION_ADMINS = {"kosmo": "manager_kosmo"}
 SUPERUSER = "kosmo_admin"
 # A freshly issued account (temporary ID and password, as on the union's letter): signing in
 # with it walks the whole first login.
@@ -38,7 +40,7 @@ TERMS_BODY = """第1条（目的）
 
 
 def seed(unions: dict[str, Union]) -> list[str]:
-    staff_group = _staff_group()
+    sync_roles()  # a flushed database (browser tests) has lost the migration's groups
     terms = {slug: _terms(union) for slug, union in unions.items()}
     lines = []
     for slug, households in core_demo.HOUSEHOLDS.items():
@@ -53,17 +55,10 @@ def seed(unions: dict[str, Union]) -> list[str]:
                         branch=demo.branch,
                     )
                     _completed_account(person, demo.username, terms[slug])
-        staff, _ = User.objects.update_or_create(
-            username=STAFF[slug], defaults={"union": union, "is_staff": True, "person": None}
-        )
-        staff.set_password(DEMO_PASSWORD)
-        staff.save()
-        staff.groups.add(staff_group)
-    admin, _ = User.objects.update_or_create(
-        username=SUPERUSER, defaults={"is_staff": True, "is_superuser": True, "union": None}
-    )
-    admin.set_password(DEMO_PASSWORD)
-    admin.save()
+        _staff_account(STAFF[slug], union=union, role=CLERK)
+        if slug in UNION_ADMINS:
+            _staff_account(UNION_ADMINS[slug], union=union, role=UNION_ADMIN)
+    _staff_account(SUPERUSER, union=None, role=None)
     fresh = _fresh_account(unions[FRESH["union"]])
 
     lines.append(f"パスワードはすべて {DEMO_PASSWORD} です(初回ログイン前のアカウントを除く)。")
@@ -80,7 +75,11 @@ def seed(unions: dict[str, Union]) -> list[str]:
         f"  {fresh.union.name}  {fresh.username:<15} {fresh.display_name}"
         f" (初回ログイン前: 仮パスワード {FRESH_PASSWORD})"
     )
-    lines.append(f"  組合スタッフ: {', '.join(STAFF.values())} / 管理者: {SUPERUSER}  (/admin/)")
+    lines.append(
+        f"  組合スタッフ: {', '.join(STAFF.values())}"
+        f" / 組合管理者: {', '.join(UNION_ADMINS.values())}"
+        f" / 運用管理者: {SUPERUSER}  (/admin/、メールのワンタイムパスワードで二要素認証)"
+    )
     return lines
 
 
@@ -156,11 +155,23 @@ def _terms(union: Union) -> TermsVersion:
     return terms
 
 
-def _staff_group() -> Group:
-    group, _ = Group.objects.get_or_create(name=STAFF_GROUP)
-    group.permissions.set(
-        Permission.objects.filter(content_type__app_label__in=["kosmo", "accounts"]).exclude(
-            codename__in=["add_union", "delete_union"]
-        )
+def _staff_account(username: str, *, union: Union | None, role: str | None) -> User:
+    """A staff account (a superuser when it has no role), signing in with e-mail codes."""
+    user, _ = User.objects.update_or_create(
+        username=username,
+        defaults={
+            "union": union,
+            "person": None,
+            "email": f"{username.replace('_', '.')}@example.jp",
+            "is_staff": True,
+            "is_superuser": role is None,
+            "mfa_method": MfaMethod.EMAIL,
+            "failed_logins": 0,
+            "locked_until": None,
+            "locked_at": None,
+        },
     )
-    return group
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    user.groups.set(Group.objects.filter(name=role) if role else [])
+    return user

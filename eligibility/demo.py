@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from eligibility.models import EligibilityCertificate
 from kosmo.models import Person, Union
 
-STAFF_GROUP = "組合スタッフ"  # accounts.demo's group of union staff
 SUSPENDED = {("kosmo", "1001", "10001", "02")}
 
 
@@ -40,18 +38,6 @@ def seed(unions: dict[str, Union]) -> list[str]:
                 "suspended": suspended,
                 "suspension_reason": "デモ: 利用停止の例" if suspended else "",
             },
-        )
-    group = Group.objects.filter(name=STAFF_GROUP).first()
-    if group is not None:
-        group.permissions.add(
-            *Permission.objects.filter(content_type__app_label="eligibility").exclude(
-                codename__in=[
-                    "add_organdonationintent",
-                    "change_organdonationintent",
-                    "delete_organdonationintent",
-                    "add_addresschangerequest",
-                ]
-            )
         )
     return [
         f"  資格確認書: {len(persons)}件 (交付 {issued_on:%Y-%m-%d}、"

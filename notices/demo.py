@@ -18,19 +18,7 @@ WELCOME = "健康保険組合からのご案内"
 ASKING = "被扶養者の状況についてのご確認"
 
 
-def _grant_staff() -> None:
-    """The demo staff group (accounts.demo) also runs news, MY mail and help."""
-    from django.contrib.auth.models import Group, Permission
-
-    from accounts.demo import STAFF_GROUP
-
-    group = Group.objects.filter(name=STAFF_GROUP).first()
-    if group is not None:
-        group.permissions.add(*Permission.objects.filter(content_type__app_label="notices"))
-
-
 def seed(unions: dict[str, Union]) -> list[str]:
-    _grant_staff()
     # the data migration loads them; a flushed database (browser tests) gets them back here
     help_content.load(GuideSection, FaqCategory, FaqQuestion)
     now = timezone.now()

@@ -1,0 +1,101 @@
+"""The two staff roles of a union, as data: which Django permissions each group holds.
+
+組合スタッフ (clerk) does every staff task the manual and SPEC give union staff: accounts,
+terms, news and MY mail, help, eligibility certificates and requests, benefit and checkup
+masters and data, the dependent survey and its review, inquiries, and the read-only member
+lookup. 組合管理者 (union admin) also edits the union's own branding, contact and mail settings.
+
+What routes requests or decides the contract — host names, the slug, the contract tier,
+feature switches, e-Tax signing keys, staff accounts and their rights — is for operators
+only: a superuser without a union, or `manage.py`. No group holds those permissions.
+
+The groups are made by a migration (accounts 0004) and kept complete by `sync_roles`, which
+`seed_demo` also calls; a later app adds its models to `STAFF_APPS` and a migration of its own
+that calls `sync_roles`.
+"""
+
+from __future__ import annotations
+
+CLERK = "組合スタッフ"
+UNION_ADMIN = "組合管理者"
+
+# Apps whose permissions union staff may hold; every permission of these apps is the clerk's
+# unless listed in CLERK_WITHOUT.
+STAFF_APPS = [
+    "kosmo",
+    "accounts",
+    "mfa",
+    "otp_totp",
+    "otp_email",
+    "notices",
+    "eligibility",
+    "benefits",
+    "checkup",
+    "dependents",
+    "medical",
+]
+
+_WRITE = ("add", "change", "delete")
+
+
+def _writes(*models: str) -> set[str]:
+    return {f"{action}_{model}" for model in models for action in _WRITE}
+
+
+# Permissions a clerk never holds: operators' settings, audit trails (append-only: written by
+# the services, never by hand), the member's own decisions, and imported data (the union's
+# core systems write it through the import commands).
+CLERK_WITHOUT: dict[str, set[str]] = {
+    "kosmo": _writes("union", "documentjob", "outboundemail"),
+    "accounts": _writes("securityevent", "termsconsent", "knownbrowser") | {"delete_user"},
+    # A lost phone is handled by 「二要素認証をリセットする」: devices are removed, never made.
+    "mfa": {"add_passkeydevice", "change_passkeydevice"},
+    "otp_totp": {"add_totpdevice", "change_totpdevice"},
+    "otp_email": {"add_emaildevice", "change_emaildevice"},
+    "notices": _writes("noticeread", "emailpreference", "profile"),
+    # 臓器提供の意思表示 is the person's own decision; address changes are the member's request.
+    "eligibility": _writes("organdonationintent") | {"add_addresschangerequest"},
+    "checkup": _writes("staffview", "checkupimport", "checkup", "checkupresult"),
+    "dependents": _writes("targetevent", "answer", "householdresponse"),
+    "medical": _writes("claim", "prescriptionline", "importbatch", "drug")
+    | _writes("etaxsigningcredential")
+    | {"view_etaxsigningcredential"},
+}
+
+# What 組合管理者 holds beyond the clerk's: the union's own settings (UnionAdmin keeps the
+# routing and contract fields read-only for anyone but an operator).
+UNION_ADMIN_EXTRA = {"kosmo": {"change_union"}}
+
+
+def role_permissions(permission_model) -> dict[str, list]:
+    """Each role's permissions, as rows of `permission_model` (the live or a migration's)."""
+    rows = list(
+        permission_model.objects.filter(content_type__app_label__in=STAFF_APPS).select_related(
+            "content_type"
+        )
+    )
+    clerk = [
+        row
+        for row in rows
+        if row.codename not in CLERK_WITHOUT.get(row.content_type.app_label, set())
+    ]
+    extra = [
+        row
+        for row in rows
+        if row.codename in UNION_ADMIN_EXTRA.get(row.content_type.app_label, set())
+    ]
+    return {CLERK: clerk, UNION_ADMIN: clerk + extra}
+
+
+def sync_roles(group_model=None, permission_model=None) -> None:
+    """Create both groups and set their permissions (idempotent).
+
+    Called with a migration's historical models, or with none for the live ones.
+    """
+    if group_model is None:
+        from django.contrib.auth.models import Group, Permission
+
+        group_model, permission_model = Group, Permission
+    for name, permissions in role_permissions(permission_model).items():
+        group, _ = group_model.objects.get_or_create(name=name)
+        group.permissions.set(permissions)
