@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
 from typing import TextIO
 
@@ -10,6 +9,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from dependents.models import DependentSurvey, HouseholdResponse, SurveyTarget
+from kosmo.spreadsheets import csv_writer
 
 HEADER = [
     "調査",
@@ -50,7 +50,7 @@ def write_report(survey: DependentSurvey, out: TextIO) -> Counter:
         .annotate(upload_count=Count("uploads"))
         .order_by("person__household__symbol", "person__household__number", "person__branch")
     )
-    writer = csv.writer(out)
+    writer = csv_writer(out)  # names and reasons are typed by people: never a formula
     writer.writerow(HEADER)
     totals: Counter = Counter()
     for target in targets.iterator(chunk_size=2000):

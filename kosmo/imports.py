@@ -25,6 +25,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from kosmo.models import Person, Union
+from kosmo.spreadsheets import csv_writer
 
 Source = str | os.PathLike | IO[bytes]
 
@@ -373,7 +374,7 @@ def write_rejections_csv(result: ImportResult, path: str | os.PathLike) -> None:
     """Write every rejected row to `path` (UTF-8 with BOM, so Excel opens it as is):
     行番号, 理由, then the file's own columns with the values as read."""
     with open(path, "w", encoding="utf-8-sig", newline="") as out:
-        writer = csv.writer(out)
+        writer = csv_writer(out)  # the rejected values are whatever the file held
         writer.writerow(["行番号", "理由", *result.header])
         for rejection in result.rejections:
             writer.writerow(

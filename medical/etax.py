@@ -41,6 +41,7 @@ from signxml import CanonicalizationMethod, DigestAlgorithm, SignatureMethod, XM
 from kosmo.models import Person, Union
 from kosmo.prepared import PreparedQuery
 from kosmo.scoping import member_scope
+from kosmo.spreadsheets import csv_writer, safe_cell
 from medical.models import CareType, Claim, EtaxSigningCredential
 
 if TYPE_CHECKING:
@@ -725,9 +726,10 @@ def form_row(line: NoticeLine) -> tuple:
 
 def notice_csv(notice: Notice) -> bytes:
     """The lines as CSV in the 集計フォーム's column order (B–J): UTF-8 with BOM, CRLF, one
-    header row; amounts as plain integers."""
+    header row; amounts as plain integers. Names are full-width (`form_person_name`), so
+    they cannot open with an ASCII formula character; `safe_cell` guards the rest."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv_writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(FORM_HEADER)
     for line in notice.lines:
         writer.writerow(["" if value is None else value for value in form_row(line)])
@@ -747,7 +749,7 @@ def notice_xlsx(notice: Notice, *, part: int = 1) -> bytes:
     for row, line in enumerate(chunk, start=FORM_FIRST_ROW):
         for column, value in enumerate(form_row(line), start=2):  # B
             if value is not None:
-                sheet.cell(row=row, column=column, value=value)
+                sheet.cell(row=row, column=column, value=safe_cell(value))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

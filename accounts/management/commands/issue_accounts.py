@@ -7,7 +7,6 @@ The selection and the letter rows are also used by the staff action on 加入者
 
 from __future__ import annotations
 
-import csv
 import os
 from collections.abc import Iterable
 from dataclasses import astuple, dataclass
@@ -21,6 +20,7 @@ from accounts.models import User
 from accounts.services import issue_account
 from kosmo.management.base import UnionCommand
 from kosmo.models import Person, Union
+from kosmo.spreadsheets import csv_writer
 
 FILE_EXISTS = "%(path)s は既に存在します。上書きしないので、別のファイル名を指定してください。"
 LETTER_COLUMNS = ["記号", "番号", "枝番", "氏名", "ユーザID", "仮パスワード"]
@@ -149,7 +149,7 @@ class Command(UnionCommand):
             raise CommandError(f"{path} を作成できません: {error.strerror}") from error
         try:
             with os.fdopen(descriptor, "w", encoding="utf-8-sig", newline="") as file:
-                writer = csv.writer(file)
+                writer = csv_writer(file)
                 writer.writerow(LETTER_COLUMNS)
                 writer.writerows(astuple(letter) for letter in letters)
         except BaseException:
