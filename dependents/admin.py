@@ -8,7 +8,9 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import linebreaksbr
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -148,6 +150,14 @@ class ReviewForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         result = cleaned.get("result")
+        reviewing = (
+            "result" in self.changed_data
+            or "result_reason" in self.changed_data
+            or cleaned.get("additional", "").strip()
+        )
+        if self.instance.pk and self.instance.submitted_at is None and reviewing:
+            # 認定 / 不備・不足 / 削除手続き judge what was submitted (DEP-5).
+            raise ValidationError(services.NOT_SUBMITTED)
         if (
             result == SurveyTarget.Result.DEFICIENT
             and not cleaned.get("additional", "").strip()
@@ -157,6 +167,35 @@ class ReviewForm(forms.ModelForm):
                 _("不備・不足の場合は、理由または追加必要書類を入力してください。")
             )
         return cleaned
+
+
+class ProgressFilter(admin.SimpleListFilter):
+    title = _("回答状況")
+    parameter_name = "progress"
+
+    def lookups(self, request, model_admin):
+        return [(key, label) for key, (label, _q) in queries.PROGRESS.items()]
+
+    def queryset(self, request, queryset):
+        if self.value() in queries.PROGRESS:
+            return queryset.filter(queries.PROGRESS[self.value()][1])
+        return queryset
+
+
+class ReviewFilter(admin.SimpleListFilter):
+    """審査結果; 「審査中」 is a submitted target without a result yet (not one who never
+    answered)."""
+
+    title = _("審査結果")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [(key, label) for key, (label, _q) in queries.REVIEW.items()]
+
+    def queryset(self, request, queryset):
+        if self.value() in queries.REVIEW:
+            return queryset.filter(queries.REVIEW[self.value()][1])
+        return queryset
 
 
 @admin.register(SurveyTarget)
@@ -169,10 +208,15 @@ class SurveyTargetAdmin(UnionScopedAdmin):
         "survey",
         "progress",
         "submitted_at",
-        "result",
+        "review",
         "result_at",
     ]
-    list_filter = ["result", ("survey", admin.RelatedOnlyFieldListFilter), "selected_by"]
+    list_filter = [
+        ProgressFilter,
+        ReviewFilter,
+        ("survey", admin.RelatedOnlyFieldListFilter),
+        "selected_by",
+    ]
     list_select_related = ["person__household", "survey"]
     search_fields = [
         "person__family_name",
@@ -240,13 +284,11 @@ class SurveyTargetAdmin(UnionScopedAdmin):
 
     @admin.display(description=_("回答状況"))
     def progress(self, target):
-        if target.submitted_at:
-            return _("提出済み")
-        if target.answered_at:
-            return _("回答済み")
-        if target.basic_confirmed_at:
-            return _("回答中")
-        return _("未回答")
+        return queries.progress_of(target)
+
+    @admin.display(description=_("審査結果"), ordering="result")
+    def review(self, target):
+        return queries.review_of(target) or self.get_empty_value_display()
 
     def _state(self, target) -> queries.TargetState:
         if not hasattr(target, "_review_state"):
@@ -281,13 +323,21 @@ class SurveyTargetAdmin(UnionScopedAdmin):
 
     @admin.display(description=_("操作履歴"))
     def history(self, target):
+        """Each audit row in Japan time (as every other time on the page), answers with their
+        questions' wording."""
         events = target.events.select_related("actor")
+        questions = {question.code: question for question in target.survey.questions.all()}
         return (
             format_html_join(
                 "",
                 "<p>{} {} {}<br>{}</p>",
                 (
-                    (e.at.strftime("%Y-%m-%d %H:%M"), e.action, e.actor or "", e.detail)
+                    (
+                        f"{timezone.localtime(e.at):%Y-%m-%d %H:%M}",
+                        e.action,
+                        e.actor or "",
+                        linebreaksbr(queries.event_detail(e, questions), autoescape=True),
+                    )
                     for e in events
                 ),
             )

@@ -6,10 +6,11 @@ it is a 404.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +25,7 @@ from dependents.models import (
     HouseholdResponse,
     Question,
     SurveyTarget,
+    TargetEvent,
     Upload,
 )
 from kosmo.models import Person, Union
@@ -142,6 +144,75 @@ def _upload_is_for(upload: Upload, document: rules.RequiredDocument) -> bool:
     if document.additional_id is not None:
         return upload.additional_id == document.additional_id
     return upload.additional_id is None and upload.rule_id == document.rule_id
+
+
+# 回答状況 and 審査結果 as staff see them: a result is only shown once the target submitted
+# (before that every target's stored result is the default 「審査中」).
+PROGRESS = {
+    "not_answered": (
+        _("未回答"),
+        Q(submitted_at__isnull=True, basic_confirmed_at__isnull=True, answered_at__isnull=True),
+    ),
+    "answering": (
+        _("回答中"),
+        Q(submitted_at__isnull=True)
+        & (Q(basic_confirmed_at__isnull=False) | Q(answered_at__isnull=False)),
+    ),
+    "submitted": (_("提出済み"), Q(submitted_at__isnull=False)),
+}
+REVIEW = {
+    result.value: (
+        result.label,
+        Q(result=result.value, submitted_at__isnull=False)
+        if result == SurveyTarget.Result.PENDING
+        else Q(result=result.value),
+    )
+    for result in SurveyTarget.Result
+}
+
+
+ANSWERS_EVENT = "設問回答"  # the action services.save_answers records
+
+
+def progress_of(target: SurveyTarget) -> str:
+    """未回答 → 回答中 (基本情報確認 or answers given) → 提出済み."""
+    if target.submitted_at:
+        return str(_("提出済み"))
+    if target.basic_confirmed_at or target.answered_at:
+        return str(_("回答中"))
+    return str(_("未回答"))
+
+
+def review_of(target: SurveyTarget) -> str:
+    """The 審査結果 label, or "" while the target has not submitted (and none was recorded)."""
+    if target.submitted_at is None and target.result == SurveyTarget.Result.PENDING:
+        return ""
+    return str(target.get_result_display())
+
+
+def event_detail(event: TargetEvent, questions: dict[str, Question]) -> str:
+    """An audit row's detail for staff: a 「設問回答」 row's `code=value` pairs read as the
+    questions and answers the member saw (「設問: はい」), one per line."""
+    if event.action != ANSWERS_EVENT or not questions or not event.detail:
+        return event.detail
+    codes = "|".join(re.escape(code) for code in sorted(questions, key=len, reverse=True))
+    pairs = list(re.finditer(rf"(?:^|, )({codes})=", event.detail))
+    if not pairs or pairs[0].start() != 0:
+        return event.detail
+    lines = []
+    for match, following in zip(pairs, [*pairs[1:], None], strict=True):
+        end = following.start() if following else len(event.detail)
+        question = questions[match.group(1)]
+        value = event.detail[match.end() : end]
+        lines.append(f"{question.text}: {_displayed(question, value)}")
+    return "\n".join(lines)
+
+
+def _displayed(question: Question, value: str) -> str:
+    try:
+        return display_answer(question, value)
+    except ValueError:  # an amount that is not a number: shown as given
+        return value
 
 
 def display_answer(question: Question, value: str) -> str:

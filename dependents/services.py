@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dependents import files, rules
 from dependents.models import (
@@ -27,7 +28,7 @@ from dependents.models import (
     TargetEvent,
     Upload,
 )
-from dependents.queries import TargetState, added_after_submission
+from dependents.queries import ANSWERS_EVENT, TargetState, added_after_submission
 from kosmo.mail import send_templated_mail
 from kosmo.models import Person, Union
 
@@ -119,7 +120,9 @@ def save_answers(
     target.basic_confirmed_at = target.basic_confirmed_at or now
     target.answered_at = now
     target.save(update_fields=["basic_confirmed_at", "answered_at"])
-    _event(target, user, "設問回答", ", ".join(f"{by_id[pk].code}={v}" for pk, v in kept.items()))
+    _event(
+        target, user, ANSWERS_EVENT, ", ".join(f"{by_id[pk].code}={v}" for pk, v in kept.items())
+    )
 
 
 def _check_uploads_open(target: SurveyTarget) -> None:
@@ -198,6 +201,11 @@ def submit(*, state: TargetState, user: User) -> SurveyTarget:
 
 # --- Staff ------------------------------------------------------------------------------------
 
+NOT_SUBMITTED = gettext_lazy(
+    "提出されていない調査対象者には、審査結果を登録できません。"
+    "回答と書類の提出後に審査してください。"
+)
+
 
 @transaction.atomic
 def record_result(
@@ -209,13 +217,16 @@ def record_result(
     deadline=None,
     staff: User | None,
 ) -> SurveyTarget:
-    """DEP-5: 認定 / 不備・不足 (with the documents still needed) / 削除手続き. The member sees
-    it on 審査結果 and gets a MY mail about it."""
+    """DEP-5: 認定 / 不備・不足 (with the documents still needed) / 削除手続き, only for a
+    dependent whose answers and documents were submitted. The member sees it on 審査結果 and
+    gets a MY mail about it."""
     target = (
         SurveyTarget.objects.select_for_update()
         .select_related("person__household__union", "survey")
         .get(pk=target.pk)
     )
+    if target.submitted_at is None:
+        raise ValidationError(NOT_SUBMITTED, code="not_submitted")
     names = [name.strip() for name in additional if name.strip()]
     if result == SurveyTarget.Result.DEFICIENT and not (names or reason.strip()):
         raise ValidationError(

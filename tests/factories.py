@@ -28,6 +28,14 @@ def sign_in(client, username, password=PASSWORD, *, remember=False, **headers):
     return response
 
 
+def staff_login(client, user):
+    """Sign a staff member in to /admin/ (one place for every admin test to go through):
+    staff need a second factor, so they get a confirmed e-mail device."""
+    EmailDevice.objects.get_or_create(user=user, defaults={"name": "メール", "confirmed": True})
+    client.force_login(user)
+    return client
+
+
 class UnionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Union

@@ -15,6 +15,7 @@ from pypdf import PdfWriter
 
 from dependents import demo, services
 from dependents.models import DependentSurvey, SurveyTarget, Upload
+from tests import factories
 
 TRANSFER_FORM = b"%PDF-1.4\n% the union's transfer form\n"
 
@@ -78,6 +79,4 @@ def upload_file(name: str, content: bytes, content_type: str = "application/octe
 def staff_client(staff):
     """The union's staff member signed in to admin with every permission of dependents."""
     staff.user_permissions.add(*Permission.objects.filter(content_type__app_label="dependents"))
-    client = Client()
-    client.force_login(staff)
-    return client
+    return factories.staff_login(Client(), staff)

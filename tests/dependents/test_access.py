@@ -88,10 +88,8 @@ def test_staff_open_their_unions_files_in_admin_only(staff, uploaded):
     _grant_admin(other_staff)
     url = f"/admin/dependents/upload/{uploaded.pk}/file/"
 
-    client.force_login(staff)
-    own = client.get(url)
-    client.force_login(other_staff)
-    foreign = client.get(url)
+    own = factories.staff_login(client, staff).get(url)
+    foreign = factories.staff_login(client, other_staff).get(url)
 
     assert own.status_code == 200
     assert b"".join(own.streaming_content).startswith(b"%PDF")

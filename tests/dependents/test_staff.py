@@ -1,5 +1,7 @@
 """DEP-5 staff review in admin, scoped to the staff member's union; campaigns and rules."""
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth.models import Permission
 
@@ -175,3 +177,144 @@ def test_staff_who_may_only_view_surveys_cannot_select_targets(client, staff, un
     )
 
     assert not SurveyTarget.objects.filter(survey=survey).exists()
+
+
+# --- Review rules: only what was submitted is judged; states shown as they are ---------------
+
+NOT_SUBMITTED = (
+    "提出されていない調査対象者には、審査結果を登録できません。"
+    "回答と書類の提出後に審査してください。"
+)
+
+
+@pytest.mark.parametrize("result", ["approved", "deficient", "removal"])
+def test_a_target_who_never_submitted_cannot_be_reviewed(staff_client, spouse_target, result):
+    response = _review(staff_client, spouse_target, result=result, result_reason="理由")
+
+    assert response.status_code == 200
+    assert NOT_SUBMITTED in response.content.decode()
+    spouse_target.refresh_from_db()
+    assert spouse_target.result == SurveyTarget.Result.PENDING
+    assert spouse_target.result_at is None
+    assert not spouse_target.events.filter(action__startswith="審査結果").exists()
+    assert not Message.objects.exists()
+
+
+def test_the_review_service_refuses_a_target_who_never_submitted(spouse_target, staff):
+    from django.core.exceptions import ValidationError
+
+    from dependents import services
+
+    with pytest.raises(ValidationError) as refused:
+        services.record_result(target=spouse_target, result="approved", staff=staff)
+
+    assert refused.value.messages == [NOT_SUBMITTED]
+
+
+def test_staff_may_still_change_a_targets_deadline_before_submission(staff_client, spouse_target):
+    response = _review(staff_client, spouse_target, deadline="2030-01-31")
+
+    assert response.status_code == 302
+    spouse_target.refresh_from_db()
+    assert str(spouse_target.deadline) == "2030-01-31"
+
+
+def test_each_review_writes_its_audit_row_and_tells_the_member(staff_client, submitted, insured):
+    for result, label in [("deficient", "不備・不足"), ("removal", "削除手続き")]:
+        _review(staff_client, submitted, result=result, result_reason="確認しました。")
+
+        assert submitted.events.filter(action=f"審査結果: {label}").count() == 1
+    assert Message.objects.filter(recipient=insured.person).count() == 2
+
+
+def _rows(page: str) -> dict[str, list[str]]:
+    """Each changelist row's cells (text only), keyed by the person's name."""
+    import re
+
+    rows = {}
+    if '<table id="result_list">' not in page:
+        return rows
+    body = page.split('<table id="result_list">')[-1].split("<tbody>")[-1].split("</tbody>")[0]
+    for row in re.findall(r"<tr>(.*?)</tr>", body, flags=re.S):
+        cells = [
+            re.sub(r"<[^>]+>", "", cell).strip()
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, flags=re.S)
+        ]
+        if len(cells) > 2:
+            rows[cells[1]] = cells
+    return rows
+
+
+def test_the_list_shows_unanswered_answering_submitted_and_under_review(
+    staff_client, survey, dependent, child, member_client
+):
+    from tests.dependents.steps import CHILD_ANSWERS, answer, pledge
+
+    spouse = SurveyTarget.objects.get(survey=survey, person=dependent.person)
+    third = factories.DependentFactory(
+        household=dependent.person.household, branch="03", given_name="三郎"
+    )
+    third_target = SurveyTarget.objects.create(survey=survey, person=third)
+    pledge(member_client)
+    member_client.post("/dependents/answer/insured/")
+    answer(member_client, SurveyTarget.objects.get(person=child), CHILD_ANSWERS)
+    SurveyTarget.objects.filter(pk=third_target.pk).update(
+        basic_confirmed_at="2026-10-01T10:00:00+09:00",
+        answered_at="2026-10-01T10:05:00+09:00",
+        submitted_at="2026-10-01T10:10:00+09:00",
+    )
+
+    rows = _rows(staff_client.get("/admin/dependents/surveytarget/").content.decode())
+
+    assert rows["山田 花子"][4] == "未回答" and rows["山田 花子"][6] == "-"
+    assert rows["山田 一郎"][4] == "回答中" and rows["山田 一郎"][6] == "-"
+    assert rows["山田 三郎"][4] == "提出済み" and rows["山田 三郎"][6] == "審査中"
+    assert spouse.result == SurveyTarget.Result.PENDING  # stored default, never shown as such
+
+
+@pytest.mark.parametrize(
+    ("query", "names"),
+    [
+        ("progress=not_answered", {"山田 花子"}),
+        ("progress=answering", {"山田 一郎"}),
+        ("progress=submitted", {"山田 三郎"}),
+        ("review=pending", {"山田 三郎"}),
+        ("review=approved", set()),
+    ],
+)
+def test_the_list_filters_by_answer_state_and_review(
+    staff_client, survey, dependent, child, member_client, query, names
+):
+    from tests.dependents.steps import CHILD_ANSWERS, answer, pledge
+
+    third = factories.DependentFactory(
+        household=dependent.person.household, branch="03", given_name="三郎"
+    )
+    SurveyTarget.objects.create(
+        survey=survey, person=third, submitted_at="2026-10-01T10:10:00+09:00"
+    )
+    pledge(member_client)
+    member_client.post("/dependents/answer/insured/")
+    answer(member_client, SurveyTarget.objects.get(person=child), CHILD_ANSWERS)
+
+    page = staff_client.get(f"/admin/dependents/surveytarget/?{query}").content.decode()
+
+    assert set(_rows(page)) == names
+    assert "回答状況" in page and "審査結果" in page
+
+
+def test_the_history_shows_japan_time_and_the_questions_wording(staff_client, submitted):
+    from dependents.models import TargetEvent
+
+    TargetEvent.objects.filter(target=submitted).update(
+        at=dt.datetime(2026, 10, 1, 1, 30, tzinfo=dt.UTC)
+    )
+
+    page = staff_client.get(
+        f"/admin/dependents/surveytarget/{submitted.pk}/change/"
+    ).content.decode()
+
+    assert "2026-10-01 10:30" in page and "2026-10-01 01:30" not in page
+    assert "meets_criteria=" not in page and "has_income=yes" not in page
+    assert "被扶養者は現在も組合の認定基準を満たしていますか？: はい" in page
+    assert "今後1年間の収入見込額を入力してください。: 1,200,000円" in page
