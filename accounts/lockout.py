@@ -29,9 +29,9 @@ permanent lockout, answered by the member's mail and staff's 「ロックを解�
 Per client address, allauth's ``login_failed`` rate limit (settings.ACCOUNT_RATE_LIMITS)
 already applies, so this module does not count addresses.
 
-Only member accounts of the union being served are counted and locked: an ID of another
-union, like an unknown ID, gets exactly the wrong-password answer (see
-accounts.backends.UnionAuthenticationBackend).
+Member and staff accounts of the union being served, and operators (superusers of no union),
+are counted and locked alike: an ID of another union, like an unknown ID, gets exactly the
+wrong-password answer (see accounts.backends.UnionAuthenticationBackend).
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, F, Q, Value, When
 from django.http import HttpRequest, HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
@@ -142,18 +142,22 @@ def describe_browser(agent: str) -> str:
 # --- Lockout --------------------------------------------------------------------------------------
 
 
-def _member_account(request: HttpRequest | None, login: str, *, for_update: bool = False):
-    """The member account with this user ID in the union being served, if any."""
+def _lockable_account(request: HttpRequest | None, login: str, *, for_update: bool = False):
+    """The account with this user ID that may sign in here, if any: a member or staff of the
+    union being served, or an operator (a superuser of no union, who signs in anywhere)."""
     union = getattr(request, "union", None)
     login = normalize_user_id(login)
-    if union is None or not login:
+    if not login:
         return None
-    accounts = User.objects.filter(username=login, union=union, person_id__isnull=False)
+    here = Q(is_superuser=True, union__isnull=True)
+    if union is not None:
+        here |= Q(union=union)
+    accounts = User.objects.filter(here, username=login)
     if for_update:
         # No joins here: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
         accounts = accounts.select_for_update()
     user = accounts.first()
-    if user is not None:
+    if user is not None and user.union_id is not None:
         user.union = union  # the union being served is the account's: no second query
     return user
 
@@ -178,7 +182,7 @@ def refuse_if_locked(request: HttpRequest, login: str) -> None:
     Called before the password is checked, so a correct password is refused too. The refusal
     is recorded in the account's history without counting as a failure.
     """
-    user = _member_account(request, login)
+    user = _lockable_account(request, login)
     if user is None or not user.is_locked:
         return
     record_event(
@@ -205,7 +209,7 @@ def login_failed(request: HttpRequest, login: str) -> None:
     login = normalize_user_id(login)
     detail = login[:ATTEMPTED_ID_LENGTH]
     with transaction.atomic():
-        user = _member_account(request, login, for_update=True)
+        user = _lockable_account(request, login, for_update=True)
         if user is None:
             record_event(
                 user=None, kind=SecurityEvent.Kind.LOGIN_FAILED, request=request, detail=detail

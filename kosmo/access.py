@@ -29,6 +29,19 @@ def member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     return wrapped
 
 
+def signed_in_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Any signed-in account, member or staff: second-factor setup and re-authentication,
+    which staff need before /admin/ opens as much as members need them."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def feature_unavailable(request: HttpRequest) -> HttpResponse:
     return render(request, "kosmo/feature_unavailable.html", status=FEATURE_UNAVAILABLE_STATUS)
 

@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import get_fields_from_path
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
 from kosmo.features import FEATURE_CHOICES
@@ -28,13 +30,34 @@ class UnionScopedAdmin(admin.ModelAdmin):
         return queryset.filter(**{self.union_path: user.union_id})
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # The choices of a union, household or person are the staff member's own union's:
-        # a form never offers (nor accepts) another union's rows.
-        path = _UNION_PATHS.get(db_field.remote_field.model)
-        if path is not None and not is_deployment_admin(request.user):
-            queryset = kwargs.get("queryset", db_field.remote_field.model._default_manager)
-            kwargs["queryset"] = queryset.filter(**{path: request.user.union_id})
+        # The choices of a union, household, person, account or any row of a union-scoped
+        # admin are the staff member's own union's: a form never offers (nor accepts, also
+        # typed into a raw-id box) another union's rows.
+        self._scope_choices(db_field, request, kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        self._scope_choices(db_field, request, kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def _scope_choices(self, db_field, request, kwargs: dict) -> None:
+        if is_deployment_admin(request.user):
+            return
+        model = db_field.remote_field.model
+        path = union_path_of(model, self.admin_site)
+        if path is not None:
+            queryset = kwargs.get("queryset", model._default_manager)
+            kwargs["queryset"] = queryset.filter(**{path: request.user.union_id})
+
+    def get_list_filter(self, request):
+        """The filter sidebar offers the staff member's own union's values only: a filter on
+        the union itself is left out (they have one), any other related filter lists only
+        what their rows refer to."""
+        filters = super().get_list_filter(request)
+        if is_deployment_admin(request.user):
+            return filters
+        scoped = (scoped_list_filter(self.model, entry) for entry in filters)
+        return [entry for entry in scoped if entry is not None]
 
 
 def is_deployment_admin(user) -> bool:
@@ -45,23 +68,49 @@ def is_deployment_admin(user) -> bool:
 _UNION_PATHS = {Union: "pk", Household: "union", Person: "household__union"}
 
 
-class UnionForm(forms.ModelForm):
-    enabled_features = forms.MultipleChoiceField(
-        label=_("利用する機能"),
-        choices=FEATURE_CHOICES,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("契約に含まれる機能の既定から変えたいときにチェックを付け外しします。"),
-    )
+def union_path_of(model, admin_site=admin.site) -> str | None:
+    """The lookup from `model` to its Union: the core's own, or that of the model's
+    union-scoped admin (accounts, surveys, …); None for rows of no union."""
+    if model in _UNION_PATHS:
+        return _UNION_PATHS[model]
+    if admin_site.is_registered(model):
+        return getattr(admin_site.get_model_admin(model), "union_path", None)
+    return None
+
+
+def scoped_list_filter(model, entry):
+    """A `list_filter` entry as union staff get it: None for a filter on the union, a related
+    filter limited to the values of the staff member's rows, any other entry unchanged."""
+    if isinstance(entry, str):
+        path, filter_class = entry, None
+    elif isinstance(entry, (list, tuple)):
+        path, filter_class = entry
+    else:
+        return entry  # a SimpleListFilter: its lookups are the admin's own
+    try:
+        field = get_fields_from_path(model, path)[-1]
+    except FieldDoesNotExist:
+        return entry
+    if not field.is_relation:
+        return entry
+    if field.related_model is Union:
+        return None
+    if filter_class is None or filter_class is admin.RelatedFieldListFilter:
+        return (path, admin.RelatedOnlyFieldListFilter)
+    return entry
+
+
+# What routes requests to a union or decides its contract: operators only (accounts.roles).
+OPERATOR_FIELDS = ["insurer_number", "slug", "domain", "tier"]
+
+
+class UnionSettingsForm(forms.ModelForm):
+    """The union's own settings, which its 組合管理者 edits: branding, contact and mail."""
 
     class Meta:
         model = Union
         fields = [
-            "insurer_number",
             "name",
-            "slug",
-            "domain",
-            "tier",
             "brand_color",
             "logo",
             "password_min_length",
@@ -76,6 +125,21 @@ class UnionForm(forms.ModelForm):
             "address",
         ]
 
+
+class UnionForm(UnionSettingsForm):
+    """Everything, for operators: also routing, the contract and its feature switches."""
+
+    enabled_features = forms.MultipleChoiceField(
+        label=_("利用する機能"),
+        choices=FEATURE_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("契約に含まれる機能の既定から変えたいときにチェックを付け外しします。"),
+    )
+
+    class Meta(UnionSettingsForm.Meta):
+        fields = [*OPERATOR_FIELDS, *UnionSettingsForm.Meta.fields]
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["enabled_features"].initial = sorted(self.instance.enabled_feature_keys)
@@ -87,12 +151,37 @@ class UnionForm(forms.ModelForm):
 
 @admin.register(Union)
 class UnionAdmin(UnionScopedAdmin):
+    """Operators edit everything; a union's 組合管理者 its branding, contact and mail settings;
+    a clerk only reads them."""
+
     form = UnionForm
     union_path = "pk"
     list_display = ["insurer_number", "name", "tier", "domain"]
     search_fields = ["insurer_number", "name", "slug"]
     list_filter = ["tier"]
-    prepopulated_fields = {"slug": ["name"]}
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if not is_deployment_admin(request.user):
+            kwargs["form"] = UnionSettingsForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if is_deployment_admin(request.user):
+            return [*UnionForm.Meta.fields, "enabled_features"]
+        return [*OPERATOR_FIELDS, "features", *UnionSettingsForm.Meta.fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        if is_deployment_admin(request.user):
+            return []
+        return [*OPERATOR_FIELDS, "features"]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {"slug": ["name"]} if is_deployment_admin(request.user) else {}
+
+    @admin.display(description=_("利用する機能"))
+    def features(self, union):
+        labels = dict(FEATURE_CHOICES)
+        return "、".join(str(labels[key]) for key in sorted(union.enabled_feature_keys))
 
 
 class PersonInline(admin.TabularInline):

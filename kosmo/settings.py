@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "kosmo.middleware.UnionMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
     "accounts.middleware.FirstLoginMiddleware",
+    "mfa.middleware.StaffSecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "kosmo.urls"

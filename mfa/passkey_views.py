@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import flows as account_flows
 from accounts.forms import SIGN_OUT_EVERYWHERE
-from kosmo.access import member_required
+from kosmo.access import signed_in_required
 from mfa import passkeys, services
 from mfa.flows import STAGE_KEY
 from mfa.models import PasskeyDevice
@@ -62,7 +62,7 @@ def _failure(message, status: int = 400) -> JsonResponse:
 
 
 @never_cache
-@member_required
+@signed_in_required
 @_reauthentication_if_protected()
 def setup(request: HttpRequest) -> HttpResponse:
     """「🔑 セキュリティの設定」: 「登録」 starts the browser's ceremony (static/js/passkeys.js).
@@ -79,7 +79,7 @@ def setup(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @never_cache
-@member_required
+@signed_in_required
 @_reauthentication_if_protected(json=True)
 def register_options(request: HttpRequest) -> HttpResponse:
     """Creation options for navigator.credentials.create() (JSON)."""
@@ -88,7 +88,7 @@ def register_options(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @never_cache
-@member_required
+@signed_in_required
 @_reauthentication_if_protected(json=True)
 def register(request: HttpRequest) -> JsonResponse:
     """The browser's answer, as JSON: {"credential": {...}, "sign_out_others": bool}.
@@ -108,7 +108,7 @@ def register(request: HttpRequest) -> JsonResponse:
 
 
 @never_cache
-@member_required
+@signed_in_required
 @_reauthentication_if_protected()
 def label(request: HttpRequest) -> HttpResponse:
     """「認証ラベルの登録」: the member names the passkey; then it is a second factor."""

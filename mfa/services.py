@@ -9,10 +9,12 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_otp.models import MAX_THROTTLE_DELAY_SECONDS
 from django_otp.plugins.otp_email.models import EmailDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -193,8 +195,12 @@ FIRST_FACTOR_JUST_ADDED = "kosmo_mfa_first_factor"
 
 def after_setup(request: HttpRequest) -> HttpResponse:
     """Where a member goes after adding a device: the backup invitation after the very first
-    one (first login), else the 「ログイン方法変更」 page."""
-    if request.session.pop(FIRST_FACTOR_JUST_ADDED, False):
+    one (first login), else the 「ログイン方法変更」 page. Staff go on to the admin."""
+    first = request.session.pop(FIRST_FACTOR_JUST_ADDED, False)
+    if request.member is None:
+        messages.success(request, _("二要素認証を設定しました。"))
+        return redirect("admin:index")
+    if first:
         return redirect("mfa:backup")
     return redirect("accounts:login_methods")
 

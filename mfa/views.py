@@ -25,7 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import flows as account_flows
 from accounts.models import MfaMethod
-from kosmo.access import member_required
+from kosmo.access import member_required, signed_in_required
 from mfa import flows, passkey_views, passkeys, services
 from mfa.forms import WRONG_CODE, EmailCodeForm, PasswordForm, TotpForm, TotpSetupForm
 from mfa.models import PasskeyDevice
@@ -157,7 +157,7 @@ def authenticate(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@member_required
+@signed_in_required
 def reauthenticate(request: HttpRequest) -> HttpResponse:
     """MFA-9, step 1: 「続行するには再度認証してください」 — the password (or a passkey alone)."""
     user = request.user
@@ -190,7 +190,7 @@ def reauthenticate(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@member_required
+@signed_in_required
 def reauthenticate_factor(request: HttpRequest) -> HttpResponse:
     """MFA-9, step 2: the second factor, then back to what the member was doing."""
     confirmed_at = request.session.get(flows.PASSWORD_CONFIRMED_AT)
@@ -228,14 +228,23 @@ def reauthentication_if_protected(view):
     return wrapped
 
 
-@member_required
+@signed_in_required
 def setup(request: HttpRequest) -> HttpResponse:
-    """The first-login step: set up the 認証方法 chosen at the user-ID step."""
-    return redirect("mfa:setup_method", request.user.mfa_method or MfaMethod.TOTP)
+    """The first-login step: set up the 認証方法 chosen at the user-ID step. Staff, who have
+    no first-login journey, choose their method here before /admin/ opens."""
+    user = request.user
+    if request.member is None and not user.mfa_method:
+        methods = [
+            (method, label)
+            for method, label in services.METHOD_LABELS.items()
+            if method != MfaMethod.EMAIL or user.email
+        ]
+        return render(request, "mfa/staff_setup.html", {"methods": methods})
+    return redirect("mfa:setup_method", user.mfa_method or MfaMethod.TOTP)
 
 
 @never_cache
-@member_required
+@signed_in_required
 @reauthentication_if_protected
 def setup_method(request: HttpRequest, method: str) -> HttpResponse:
     pages = {

@@ -133,10 +133,21 @@ class IssuedUserFactory(UserFactory):
 
 
 class StaffFactory(UserFactory):
+    """Union staff; like every staff account they use a second factor (an e-mail device)
+    before /admin/ opens. `StaffFactory(second_factor=False)` makes one that has none yet."""
+
     person = None
     email = ""
     union = factory.SubFactory(UnionFactory)
     is_staff = True
+    mfa_method = ""
+
+    @factory.post_generation
+    def second_factor(user, create, extracted, **kwargs):
+        if create and extracted is not False:
+            EmailDevice.objects.get_or_create(
+                user=user, defaults={"name": "メール", "confirmed": True}
+            )
 
 
 class ClaimFactory(factory.django.DjangoModelFactory):

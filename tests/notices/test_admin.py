@@ -148,9 +148,7 @@ def test_staff_add_their_own_faq_category(staff_client, union):
 
 
 def test_superuser_publishes_a_service_notice_for_every_union(client, union):
-    admin = factories.UserFactory(
-        username="kosmo_root", person=None, is_staff=True, is_superuser=True
-    )
+    admin = factories.StaffFactory(username="kosmo_root", union=None, is_superuser=True)
     client.force_login(admin)
     response = client.post(
         f"{NOTICES}add/",
