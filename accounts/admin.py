@@ -7,11 +7,15 @@ messages cookie.
 
 from __future__ import annotations
 
+from allauth.account.admin import EmailAddressAdmin as AllauthEmailAddressAdmin
+from allauth.account.models import EmailAddress
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
@@ -417,3 +421,55 @@ class TermsConsentAdmin(ReadOnlyAdmin):
 
 
 PERSON_ACTIONS.append(issue_accounts_action)
+
+
+# --- Third-party admins ------------------------------------------------------------------------
+
+
+class OperatorOnlyGroupAdmin(GroupAdmin):
+    """Groups are the deployment's staff roles, shared by every union: only an operator edits
+    them (a union's staff holding auth permissions would change every union's clerks)."""
+
+    def has_module_permission(self, request):
+        return is_deployment_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_deployment_admin(request.user)
+
+    def has_add_permission(self, request):
+        return is_deployment_admin(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_deployment_admin(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_deployment_admin(request.user)
+
+
+class EmailAddressAdmin(UnionScopedAdmin, AllauthEmailAddressAdmin):
+    """allauth's addresses, scoped to the staff member's union. An address receives the login
+    codes, so union staff only look: a member changes it through the confirmed-mail flow."""
+
+    union_path = "user__union"
+    list_select_related = ["user"]
+
+    def get_actions(self, request):
+        if is_deployment_admin(request.user):
+            return super().get_actions(request)
+        return {}
+
+    def has_add_permission(self, request):
+        return is_deployment_admin(request.user) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return is_deployment_admin(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_deployment_admin(request.user) and super().has_delete_permission(request, obj)
+
+
+for model in (Group, EmailAddress):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)  # the libraries' own admins are not scoped to a union
+admin.site.register(Group, OperatorOnlyGroupAdmin)
+admin.site.register(EmailAddress, EmailAddressAdmin)

@@ -10,7 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.admin import UserAdmin
 from kosmo.admin import UnionScopedAdmin
 from mfa import services
-from mfa.models import PasskeyDevice
+from mfa.models import AuthenticatorApp, EmailCodeDevice, PasskeyDevice
 
 
 @admin.action(description=_("二要素認証をリセットする"), permissions=["change"])
@@ -37,14 +37,36 @@ UserAdmin.actions = [*UserAdmin.actions, reset_second_factors]
 
 
 class DeviceAdmin(UnionScopedAdmin):
-    """Devices are the member's own: staff look and may delete, never create or edit."""
+    """Devices are the member's own: staff look and may delete, never create or edit.
+
+    django-otp's fields have English names: the columns are labelled here."""
 
     union_path = "user__union"
-    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    list_display = ["account", "label", "is_confirmed", "registered_at", "last_used"]
     list_select_related = ["user"]
     search_fields = ["user__username", "name"]
-    fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    fields = list_display
     readonly_fields = fields
+
+    @admin.display(description=_("アカウント"), ordering="user__username")
+    def account(self, device):
+        return device.user
+
+    @admin.display(description=_("名前"), ordering="name")
+    def label(self, device):
+        return device.name
+
+    @admin.display(description=_("設定済み"), boolean=True, ordering="confirmed")
+    def is_confirmed(self, device):
+        return device.confirmed
+
+    @admin.display(description=_("登録日時"), ordering="created_at")
+    def registered_at(self, device):
+        return device.created_at
+
+    @admin.display(description=_("最終利用日時"), ordering="last_used_at")
+    def last_used(self, device):
+        return device.last_used_at
 
     def has_add_permission(self, request):
         return False
@@ -53,8 +75,11 @@ class DeviceAdmin(UnionScopedAdmin):
         return False
 
 
+# django-otp's own admins are not scoped to a union and carry English names: staff see the
+# devices through the Japanese-named proxies instead.
 for model in (TOTPDevice, EmailDevice):
     if admin.site.is_registered(model):
-        admin.site.unregister(model)  # django-otp's own admin is not scoped to a union
-    admin.site.register(model, DeviceAdmin)
+        admin.site.unregister(model)
+admin.site.register(AuthenticatorApp, DeviceAdmin)
+admin.site.register(EmailCodeDevice, DeviceAdmin)
 admin.site.register(PasskeyDevice, DeviceAdmin)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, TimestampMixin
+from django_otp.plugins.otp_email.models import EmailDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
 class PasskeyDevice(TimestampMixin, Device):
@@ -23,3 +25,21 @@ class PasskeyDevice(TimestampMixin, Device):
         constraints = [
             models.UniqueConstraint(fields=["user", "name"], name="passkey_unique_label")
         ]
+
+
+# django-otp's devices under the names members know them by, for the admin (the library's
+# own verbose names are English and not translatable).
+
+
+class AuthenticatorApp(TOTPDevice):
+    class Meta:
+        proxy = True
+        verbose_name = _("認証アプリ")
+        verbose_name_plural = _("認証アプリ")
+
+
+class EmailCodeDevice(EmailDevice):
+    class Meta:
+        proxy = True
+        verbose_name = _("メール認証")
+        verbose_name_plural = _("メール認証")
