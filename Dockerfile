@@ -44,6 +44,7 @@ RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
 # Numeric (kosmo), so Kubernetes runAsNonRoot can verify it.
 USER 1000:1000
 EXPOSE 8000
-# /dev/shm for the worker heartbeat files: overlay filesystems can stall them.
-CMD ["gunicorn", "kosmo.wsgi:application", "--bind", "0.0.0.0:8000", \
-     "--access-logfile", "-", "--worker-tmp-dir", "/dev/shm"]
+# docker/gunicorn.conf.py: the access log, masked. /dev/shm for the worker heartbeat files:
+# overlay filesystems can stall them.
+CMD ["gunicorn", "--config", "docker/gunicorn.conf.py", "--bind", "0.0.0.0:8000", \
+     "--worker-tmp-dir", "/dev/shm", "kosmo.wsgi:application"]

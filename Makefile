@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: install run test lint migrations-check bench worker beat clean
+.PHONY: install run test lint migrations-check bench serve worker beat clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,7 +33,10 @@ test: lint migrations-check
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
-# The compose services' commands, runnable outside Docker against REDIS_URL.
+# The compose services' commands, runnable outside Docker (worker and beat against REDIS_URL).
+serve: install
+	$(BIN)/gunicorn --config docker/gunicorn.conf.py kosmo.wsgi
+
 worker: install
 	$(BIN)/celery -A kosmo worker --loglevel=INFO
 

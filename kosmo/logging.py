@@ -1,30 +1,100 @@
-"""Logs never carry insurance numbers, birth dates or e-mail addresses."""
+"""Logs never carry names, insurance numbers, birth dates, e-mail addresses or link keys.
+
+`mask` is applied to every log line: Django's (settings.LOGGING), Celery's (kosmo.celery) and
+gunicorn's access and error logs (kosmo.access_log, docker/gunicorn.conf.py).
+"""
 
 import logging
 import re
+from collections.abc import Callable
 
-_PATTERNS = [
-    # e-mail addresses
-    (re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"), "[email]"),
-    # dates: 1979-08-22, 1979/08/22, 19790822
-    (re.compile(r"\b(19|20)\d{2}[-/]?(0[1-9]|1[0-2])[-/]?(0[1-9]|[12]\d|3[01])\b"), "[date]"),
-    # 保険者番号 (8 digits) and 記号・番号 runs of 6 or more digits
-    (re.compile(r"\b\d{6,}\b"), "[number]"),
+MASKED = "[masked]"
+# A query key worth keeping in a log (`q`, `year`, `_changelist_filters`); anything else,
+# e.g. a name typed where a key goes, is masked with its value.
+_QUERY_KEY = re.compile(r"[A-Za-z0-9_.\-\[\]]{1,40}")
+
+
+def _masked_query(match: re.Match) -> str:
+    """`/path?q=山田&p=2` → `/path?q=[masked]&p=[masked]`: search terms, names and addresses
+    travel in query strings (admin search, autocomplete, next=…), so no value is kept."""
+    parts = []
+    for part in match.group(2).split("&"):
+        key, has_value, value = part.partition("=")
+        if not _QUERY_KEY.fullmatch(key):
+            parts.append(MASKED)
+        elif has_value and value:
+            parts.append(f"{key}={MASKED}")
+        else:
+            parts.append(part)
+    return f"{match.group(1)}?{'&'.join(parts)}"
+
+
+_ERAS = "明治|大正|昭和|平成|令和"
+_PATTERNS: list[tuple[re.Pattern, str | Callable[[re.Match], str]]] = [
+    # keys in links that sign a member in: allauth's password reset and e-mail confirmation
+    (re.compile(r"(/password/reset/key/)(?!done/)[^/?#\s\"'<>]+"), r"\1[key]"),
+    (re.compile(r"(/confirm-email/)[^/?#\s\"'<>]+"), r"\1[key]"),
+    # query strings of URLs (a path, then ?), up to white space, a quote or a #: every value
+    (re.compile(r"(/[^?\s\"'<>]*)\?([^#\s\"'<>]+)"), _masked_query),
+    # e-mail addresses, also URL-encoded (taro%40example.jp) or with an encoded +
+    (re.compile(r"[\w.%+-]+(?:@|%40)[\w-]+(?:\.[\w-]+)+", re.IGNORECASE), "[email]"),
+    # 和暦: 令和7年4月1日, 令和元年, 昭和60年, and R7.4.1, H12/3/4, S60-1-2
+    (
+        re.compile(
+            rf"(?:{_ERAS})\s*(?:元|\d{{1,2}})\s*年(?:\s*\d{{1,2}}\s*月(?:\s*\d{{1,2}}\s*日)?)?"
+        ),
+        "[date]",
+    ),
+    (re.compile(r"(?<![A-Za-z0-9])[MTSHR]\s?\d{1,2}[./\-]\d{1,2}[./\-]\d{1,2}(?!\d)"), "[date]"),
+    # 西暦: 1979-08-22, 1979/08/22, 19790822, 1979年8月22日 (also right after Japanese text)
+    (
+        re.compile(r"(?<!\d)(19|20)\d{2}[-/]?(0[1-9]|1[0-2])[-/]?(0[1-9]|[12]\d|3[01])(?!\d)"),
+        "[date]",
+    ),
+    (re.compile(r"(?<!\d)(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"), "[date]"),
+    # 記号12番号345, 枝番01, 認証コード123456, 暗証番号は1234: digits after their label
+    (
+        re.compile(r"(記号|番号|枝番|コード|暗証番号)(\s*[:：=は]?\s*)\d+(?:[\s・\-－]+\d+)*"),
+        r"\1\2[number]",
+    ),
+    # 保険者番号 (8 digits) and 記号・番号 runs of 6 or more digits, full-width ones too
+    (re.compile(r"(?<!\d)\d{6,}(?!\d)"), "[number]"),
 ]
 
 
 def mask(text: str) -> str:
+    """`text` with personal data and link keys replaced by [email], [date], [number], [key]
+    and [masked]."""
     for pattern, replacement in _PATTERNS:
         text = pattern.sub(replacement, text)
     return text
 
 
+_TRACEBACKS = logging.Formatter()
+
+
 class MaskPersonalDataFilter(logging.Filter):
-    """Rewrites the formatted message with personal data masked."""
+    """Rewrites the formatted message, and the traceback of an exception (whose message may
+    quote a row's values), with personal data masked."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         masked = mask(message)
         if masked != message:
             record.msg, record.args = masked, None
+        if record.exc_info and not record.exc_text:
+            # A formatter prints exc_text when it is set: the masked one.
+            record.exc_text = mask(_TRACEBACKS.formatException(record.exc_info))
+        if record.stack_info:
+            record.stack_info = mask(record.stack_info)
+        return True
+
+
+class WarningWithoutTraceback(logging.Filter):
+    """Keeps a record as one WARNING line without its traceback: for requests refused for
+    what the client sent (an unknown Host header), which are not errors of ours."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.exc_info = record.exc_text = None
+        record.levelno, record.levelname = logging.WARNING, logging.getLevelName(logging.WARNING)
         return True

@@ -278,7 +278,10 @@ KOSMO_DEFAULT_UNION = env_str("KOSMO_DEFAULT_UNION")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_pii": {"()": "kosmo.logging.MaskPersonalDataFilter"}},
+    "filters": {
+        "mask_pii": {"()": "kosmo.logging.MaskPersonalDataFilter"},
+        "warning_without_traceback": {"()": "kosmo.logging.WarningWithoutTraceback"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "console": {
@@ -289,6 +292,12 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's default handlers (its console in DEBUG, runserver's request lines) print
+        # unmasked: without them, every line reaches the masked console above.
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": [], "propagate": True},
+        # A Host outside ALLOWED_HOSTS is the client's mistake (or a scanner's), answered 400.
+        "django.security.DisallowedHost": {"filters": ["warning_without_traceback"]},
         "django.db.backends": {"level": "INFO"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
