@@ -3,13 +3,28 @@ from django.contrib.auth import logout
 from django.shortcuts import render
 
 from kosmo.tenancy import belongs_to, resolve_union
+from kosmo.views import bad_request
+
+# What a host that no union serves still answers: the operator's way into /admin/ (sign-in and
+# its second factor; a new deployment has no union yet), the health check (a load balancer may
+# use any allowed host name) and what those pages load.
+SERVED_WITHOUT_UNION = (
+    "/admin/",
+    "/accounts/",
+    "/mfa/",
+    "/healthz",
+    "/branding.css",
+    "/" + settings.MEDIA_URL.lstrip("/"),
+)
 
 
 class UnionMiddleware:
     """Sets `request.union` (the tenant of this host) and `request.member` (their Person).
 
-    A signed-in account of another union is signed out and refused: a session never crosses
-    from one union's portal to another's.
+    A host that no union serves (and no KOSMO_DEFAULT_UNION) is a bad request, like a host
+    outside ALLOWED_HOSTS, except for SERVED_WITHOUT_UNION. A signed-in account of another
+    union is signed out and refused: a session never crosses from one union's portal to
+    another's.
     """
 
     def __init__(self, get_response):
@@ -17,6 +32,8 @@ class UnionMiddleware:
 
     def __call__(self, request):
         request.union = resolve_union(request)
+        if request.union is None and not request.path.startswith(SERVED_WITHOUT_UNION):
+            return bad_request(request)
         user = request.user
         if user.is_authenticated and not belongs_to(user, request.union):
             logout(request)

@@ -13,6 +13,9 @@ admin.site.site_header = "KOSMO Web 管理"
 admin.site.site_title = "KOSMO Web 管理"
 admin.site.index_title = "管理メニュー"
 
+# A request refused as malformed (e.g. an unknown Host header): the Japanese page, no traceback.
+handler400 = "kosmo.views.bad_request"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("branding.css", views.branding_css, name="branding_css"),

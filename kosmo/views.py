@@ -1,5 +1,13 @@
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
@@ -8,11 +16,15 @@ from kosmo.access import member_required
 from kosmo.models import DocumentJob
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """400 (handler400, and a host that no union serves): the standalone 400.html, rendered
+    without the request, since the request may be refused before it has a user or a union."""
+    return HttpResponseBadRequest(render_to_string("400.html"))
+
+
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """The top page: the welcome for visitors, the service icons for a signed-in member."""
-    if request.union is None:
-        raise Http404("no union is served at this host")
     return render(request, "kosmo/home.html")
 
 

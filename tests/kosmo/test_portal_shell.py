@@ -57,11 +57,11 @@ def test_healthz_answers_without_a_union(client, db):
     assert response.content == b"ok"
 
 
-def test_no_union_for_this_host_is_not_found(client, db):
+def test_no_union_for_this_host_is_a_bad_request(client, db):
     factories.UnionFactory()
     factories.UnionFactory()
 
-    assert client.get("/").status_code == 404
+    assert client.get("/").status_code == 400
 
 
 def test_unknown_host_falls_back_to_the_only_union(client, db):
