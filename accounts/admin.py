@@ -26,11 +26,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts import lockout
+from accounts import lockout, lookup
 from accounts.management.commands.issue_accounts import Letter, issuable, issue_letters
 from accounts.models import SecurityEvent, TermsConsent, TermsVersion, User
 from accounts.services import force_password_reset
-from kosmo.admin import PERSON_ACTIONS, UnionScopedAdmin, is_deployment_admin
+from kosmo.admin import PERSON_ACTIONS, PERSON_URLS, UnionScopedAdmin, is_deployment_admin
 
 
 def _temporary_passwords_page(request, *, title: str, letters: list[Letter], back_url: str):
@@ -157,6 +157,18 @@ class UserAdmin(UnionScopedAdmin, DjangoUserAdmin):
             # union, is the deployment's decision.
             fields += ["union", "is_staff", "is_superuser", "groups", "user_permissions"]
         return fields
+
+    def has_change_permission(self, request, obj=None):
+        # Staff accounts (their passwords, factors, rights) are the operators' to change: a
+        # clerk who could set another staff member's password would hold that member's rights.
+        if obj is not None and obj.person_id is None and not is_deployment_admin(request.user):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.person_id is None and not is_deployment_admin(request.user):
+            return False
+        return super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         if obj.union_id is None and not is_deployment_admin(request.user):
@@ -421,6 +433,7 @@ class TermsConsentAdmin(ReadOnlyAdmin):
 
 
 PERSON_ACTIONS.append(issue_accounts_action)
+PERSON_URLS.append(lookup.urls)
 
 
 # --- Third-party admins ------------------------------------------------------------------------

@@ -221,6 +221,7 @@ class SecurityEvent(models.Model):
         TERMS_ACCEPTED = "terms_accepted", _("利用規約に同意")
         ACCOUNT_ISSUED = "account_issued", _("アカウント発行")
         IDENTITY_VERIFIED = "identity_verified", _("本人確認")
+        STAFF_VIEWED = "staff_viewed", _("組合の担当者による閲覧")
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="security_events", null=True, blank=True
@@ -238,6 +239,15 @@ class SecurityEvent(models.Model):
         null=True,
         blank=True,
         help_text=_("組合スタッフが操作したとき、そのスタッフ。"),
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("閲覧された加入者"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text=_("組合の担当者が個人の情報を閲覧したとき、その加入者。"),
     )
 
     class Meta:

@@ -30,4 +30,8 @@ def terms_to_accept(user: User) -> TermsVersion | None:
 
 def security_log(user: User, *, limit: int = 50) -> QuerySet[SecurityEvent]:
     """The member's own recent security events, newest first."""
-    return SecurityEvent.objects.filter(user=user).order_by("-created_at", "-pk")[:limit]
+    return (
+        SecurityEvent.objects.filter(user=user)
+        .select_related("person")
+        .order_by("-created_at", "-pk")[:limit]
+    )

@@ -55,7 +55,7 @@ CLERK_WITHOUT: dict[str, set[str]] = {
     "notices": _writes("noticeread", "emailpreference", "profile"),
     # 臓器提供の意思表示 is the person's own decision; address changes are the member's request.
     "eligibility": _writes("organdonationintent") | {"add_addresschangerequest"},
-    "checkup": _writes("staffview", "checkupimport", "checkup", "checkupresult"),
+    "checkup": _writes("checkupimport", "checkup", "checkupresult"),
     "dependents": _writes("targetevent", "answer", "householdresponse"),
     "medical": _writes("claim", "prescriptionline", "importbatch", "drug")
     | _writes("etaxsigningcredential")

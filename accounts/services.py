@@ -11,6 +11,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from accounts.models import MfaMethod, SecurityEvent, TermsConsent, TermsVersion, User
 from kosmo.models import Person
@@ -32,6 +33,7 @@ def record_event(
     request: HttpRequest | None = None,
     detail: str = "",
     actor: User | None = None,
+    person: Person | None = None,
 ) -> SecurityEvent:
     """Append one row to the account's security history."""
     return SecurityEvent.objects.create(
@@ -41,6 +43,44 @@ def record_event(
         user_agent=user_agent(request),
         detail=detail[:200],
         actor=actor,
+        person=person,
+    )
+
+
+# What a staff look was at, as the member's security log names it:
+# 「組合の担当者があなたの医療費情報を閲覧しました」.
+STAFF_LOOK_SUBJECTS = {
+    "medical": gettext_lazy("医療費情報"),
+    "prescriptions": gettext_lazy("処方情報"),
+    "benefits": gettext_lazy("給付金情報"),
+    "checkup": gettext_lazy("健診結果"),
+    "survey": gettext_lazy("被扶養者資格調査の提出書類"),
+    "eligibility": gettext_lazy("資格情報の届出"),
+}
+
+
+def record_staff_look(
+    *, staff: User, person: Person, subject: str, request: HttpRequest | None = None
+) -> SecurityEvent:
+    """A union staff member looked at a person's personal data (`subject`, a key of
+    STAFF_LOOK_SUBJECTS): kept in the staff audit (セキュリティ履歴, with the staff member) and
+    shown in the member's own security log (without them). A person without an account of
+    their own is looked after by the insured of the household, whose log shows it."""
+    if subject not in STAFF_LOOK_SUBJECTS:
+        raise ValueError(f"unknown subject {subject!r}")
+    account = (
+        User.objects.filter(person=person).first()
+        or User.objects.filter(
+            person__household_id=person.household_id, person__role=Person.Role.INSURED
+        ).first()
+    )
+    return record_event(
+        user=account,
+        kind=SecurityEvent.Kind.STAFF_VIEWED,
+        request=request,
+        detail=subject,
+        actor=staff,
+        person=person,
     )
 
 

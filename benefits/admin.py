@@ -7,6 +7,8 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from accounts import lookup
+from benefits import queries
 from benefits.models import BenefitImport, BenefitPayment, BenefitType
 from kosmo.admin import UnionScopedAdmin, is_deployment_admin
 
@@ -116,3 +118,23 @@ class BenefitImportAdmin(ReadOnlyAdmin):
     ]
     list_filter = [("union", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["file_name"]
+
+
+def _payments(person):
+    return BenefitPayment.objects.filter(person=person)
+
+
+lookup.register(
+    lookup.Lookup(
+        key="benefits",
+        label=_("給付金"),
+        permission="benefits.view_benefitpayment",
+        template="admin/benefits/lookup.html",
+        years=lambda person: lookup.fiscal_years_of(_payments(person), "paid_month"),
+        context=lambda person, year: {
+            "statement": queries.statement(
+                lookup.in_fiscal_year(_payments(person), "paid_month", year)
+            )
+        },
+    )
+)

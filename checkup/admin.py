@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts import lookup
 from checkup import criteria, queries
 from checkup.models import (
     Checkup,
@@ -14,7 +15,6 @@ from checkup.models import (
     CheckupResult,
     Column,
     CriteriaOverride,
-    StaffView,
 )
 from kosmo.admin import UnionScopedAdmin
 
@@ -44,7 +44,7 @@ class CheckupResultInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Checkup)
-class CheckupAdmin(ReadOnlyMixin, UnionScopedAdmin):
+class CheckupAdmin(lookup.RecordsStaffLooks, ReadOnlyMixin, UnionScopedAdmin):
     union_path = "household__union"
     list_display = ["person", "exam_date", "institution"]
     list_select_related = ["person"]
@@ -53,26 +53,7 @@ class CheckupAdmin(ReadOnlyMixin, UnionScopedAdmin):
     fields = ["person", "exam_date", "institution", "batch"]
     readonly_fields = fields
     inlines = [CheckupResultInline]
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        checkup = self.get_object(request, object_id) if response.status_code == 200 else None
-        if checkup is not None and request.method == "GET":
-            StaffView.objects.create(
-                union_id=checkup.person.household.union_id,
-                staff=request.user,
-                checkup=checkup,
-                person=checkup.person,
-            )
-        return response
-
-
-@admin.register(StaffView)
-class StaffViewAdmin(ReadOnlyMixin, UnionScopedAdmin):
-    list_display = ["viewed_at", "staff", "person", "checkup"]
-    list_select_related = ["staff", "person", "checkup"]
-    fields = list_display
-    readonly_fields = fields
+    staff_look_subject = "checkup"
 
 
 @admin.register(CheckupImport)
@@ -155,3 +136,17 @@ class ColumnAdmin(UnionOwnedAdmin):
     list_filter = ["category", "published"]
     list_editable = ["published", "order"]
     search_fields = ["title", "body"]
+
+
+lookup.register(
+    lookup.Lookup(
+        key="checkup",
+        label=_("健診"),
+        permission="checkup.view_checkup",
+        template="admin/checkup/lookup.html",
+        years=lambda person: [],  # the table shows the latest exams, as the member's does
+        context=lambda person, year: {
+            "table": queries.results_table(person, criteria.Rules.for_union(person.household.union))
+        },
+    )
+)

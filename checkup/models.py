@@ -220,29 +220,3 @@ class Column(models.Model):
     @property
     def paragraphs(self) -> list[str]:
         return [p.strip() for p in self.body.replace("\r\n", "\n").split("\n\n") if p.strip()]
-
-
-class StaffView(models.Model):
-    """The audit trail of staff reading a member's checkup in admin (SPEC OPS-1)."""
-
-    union = models.ForeignKey(
-        Union, verbose_name=_("健康保険組合"), on_delete=models.CASCADE, related_name="+"
-    )
-    staff = models.ForeignKey(
-        "accounts.User", verbose_name=_("職員"), on_delete=models.PROTECT, related_name="+"
-    )
-    checkup = models.ForeignKey(
-        Checkup, verbose_name=_("健診結果"), on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    person = models.ForeignKey(
-        Person, verbose_name=_("加入者"), on_delete=models.PROTECT, related_name="+"
-    )
-    viewed_at = models.DateTimeField(_("閲覧日時"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("健診結果の閲覧記録")
-        verbose_name_plural = _("健診結果の閲覧記録")
-        ordering = ["-viewed_at"]
-
-    def __str__(self) -> str:
-        return f"{self.staff} → {self.person}"

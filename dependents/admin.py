@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from accounts.services import record_staff_look
 from dependents import queries, services
 from dependents.models import (
     Criterion,
@@ -419,7 +420,11 @@ class UploadAdmin(UnionScopedAdmin):
             from django.core.exceptions import PermissionDenied
 
             raise PermissionDenied
-        return serve_upload(get_object_or_404(self.get_queryset(request), pk=pk))
+        upload = get_object_or_404(self.get_queryset(request), pk=pk)
+        record_staff_look(
+            staff=request.user, person=upload.target.person, subject="survey", request=request
+        )
+        return serve_upload(upload)
 
 
 @admin.register(Inquiry)

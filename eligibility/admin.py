@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts import lookup
 from eligibility import services
 from eligibility.models import AddressChangeRequest, EligibilityCertificate, OrganDonationIntent
 from kosmo.admin import UnionScopedAdmin
@@ -37,8 +38,9 @@ class EligibilityCertificateAdmin(UnionScopedAdmin):
 
 
 @admin.register(AddressChangeRequest)
-class AddressChangeRequestAdmin(UnionScopedAdmin):
+class AddressChangeRequestAdmin(lookup.RecordsStaffLooks, UnionScopedAdmin):
     union_path = PERSON_UNION
+    staff_look_subject = "eligibility"
     list_display = ["person", "postal_code", "address", "requested_at", "applied_at"]
     list_filter = [("applied_at", admin.EmptyFieldListFilter)]
     list_select_related = ["person"]
@@ -76,8 +78,9 @@ class AddressChangeRequestAdmin(UnionScopedAdmin):
 
 
 @admin.register(OrganDonationIntent)
-class OrganDonationIntentAdmin(UnionScopedAdmin):
+class OrganDonationIntentAdmin(lookup.RecordsStaffLooks, UnionScopedAdmin):
     union_path = PERSON_UNION
+    staff_look_subject = "eligibility"
     list_display = ["person", "choice", "excluded", "recorded_at"]
     list_select_related = ["person"]
     search_fields = ["person__family_name", "person__given_name"]

@@ -10,6 +10,9 @@ from kosmo.models import Household, Person, Union
 # Actions other apps add to 加入者 (accounts adds 「アカウントを発行する」): the core never
 # imports an app; apps append here from their admin.py.
 PERSON_ACTIONS: list = []
+# Pages other apps hang below a 加入者 (accounts adds the read-only member lookup): each entry
+# takes the person admin and returns its URL patterns.
+PERSON_URLS: list = []
 
 
 class UnionScopedAdmin(admin.ModelAdmin):
@@ -221,3 +224,6 @@ class PersonAdmin(UnionScopedAdmin):
     ]
     list_filter = ["role", "relationship", "household__union"]
     autocomplete_fields = ["household"]
+
+    def get_urls(self):
+        return [url for make in PERSON_URLS for url in make(self)] + super().get_urls()

@@ -271,3 +271,17 @@ def test_an_operator_changes_host_name_tier_and_features(union, operator):
     union.refresh_from_db()
     assert union.domain == "portal.example.jp"
     assert union.tier == Union.ContractTier.RICH
+
+
+def test_a_clerk_manages_member_accounts_but_not_staff_accounts(clerk, union_admin, insured):
+    client = factories.staff_login(Client(), clerk)
+
+    assert client.get(f"/admin/accounts/user/{insured.pk}/password/").status_code == 200
+    assert client.get(f"/admin/accounts/user/{union_admin.pk}/password/").status_code == 403
+    response = client.post(
+        f"/admin/accounts/user/{union_admin.pk}/password/",
+        {"password1": "Taken-over-2026", "password2": "Taken-over-2026"},
+    )
+    assert response.status_code == 403
+    union_admin.refresh_from_db()
+    assert union_admin.check_password(PASSWORD)

@@ -5,14 +5,14 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 
-from checkup.models import Column, CriteriaOverride, StaffView
+from accounts.models import SecurityEvent
+from checkup.models import Column, CriteriaOverride
 from tests import factories
 from tests.checkup.factories import ColumnFactory, checkup_with
 
 PERMISSIONS = [
     "view_checkup",
     "view_checkupresult",
-    "view_staffview",
     "view_checkupimport",
     "view_criteriaoverride",
     "add_criteriaoverride",
@@ -55,15 +55,13 @@ def test_every_staff_view_of_a_checkup_is_recorded(staff_client, staff, insured)
     staff_client.get(f"/admin/checkup/checkup/{checkup.pk}/change/")
     staff_client.get("/admin/checkup/checkup/")  # the list shows no values: not recorded
 
-    [view] = StaffView.objects.all()
-    assert (view.staff, view.person, view.checkup, view.union) == (
+    [look] = SecurityEvent.objects.filter(kind="staff_viewed")
+    assert (look.actor, look.person, look.user, look.detail) == (
         staff,
         insured.person,
-        checkup,
-        insured.person.household.union,
+        insured,
+        "checkup",
     )
-    listing = staff_client.get("/admin/checkup/staffview/").content.decode()
-    assert "山田 太郎" in listing
 
 
 def test_staff_add_their_unions_criteria(staff_client, union):
