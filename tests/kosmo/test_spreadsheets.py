@@ -2,7 +2,9 @@
 
 import csv
 import io
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -76,3 +78,20 @@ def test_rejected_rows_report_neutralises_the_files_values(tmp_path):
         for line, (_, neutralised) in enumerate(ATTACKS, start=2)
     ]
     assert not any(cell.startswith(FORMULA_STARTS) for row in rows for cell in row[1:3])
+
+
+def test_every_csv_the_project_writes_goes_through_the_helper():
+    # bench/ writes synthetic input files for the benchmarks, not exports.
+    root = Path(__file__).resolve().parents[2]
+    sources = [
+        path
+        for path in root.glob("*/**/*.py")
+        if path.parts[len(root.parts)] not in {".venv", "tests", "bench"}
+    ]
+    writers = [
+        path.relative_to(root).as_posix()
+        for path in sources
+        if re.search(r"csv\.(writer|DictWriter)\(", path.read_text(encoding="utf-8"))
+    ]
+
+    assert writers == ["kosmo/spreadsheets.py"]
