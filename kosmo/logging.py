@@ -29,44 +29,61 @@ def _masked_query(match: re.Match) -> str:
     return f"{match.group(1)}?{'&'.join(parts)}"
 
 
+def _long_number(match: re.Match) -> str:
+    return "[number]" if len(match.group()) >= 6 else match.group()
+
+
 _ERAS = "明治|大正|昭和|平成|令和"
-_PATTERNS: list[tuple[re.Pattern, str | Callable[[re.Match], str]]] = [
+# (needles, pattern, replacement): a pattern runs only on a line holding one of its needles
+# (None: on every line), so an ordinary access-log line costs a few scans, not a dozen.
+_PATTERNS: list[tuple[tuple[str, ...] | None, re.Pattern, str | Callable[[re.Match], str]]] = [
     # keys in links that sign a member in: allauth's password reset and e-mail confirmation
-    (re.compile(r"(/password/reset/key/)(?!done/)[^/?#\s\"'<>]+"), r"\1[key]"),
-    (re.compile(r"(/confirm-email/)[^/?#\s\"'<>]+"), r"\1[key]"),
+    (("/key/",), re.compile(r"(/password/reset/key/)(?!done/)[^/?#\s\"'<>]+"), r"\1[key]"),
+    (("/confirm-email/",), re.compile(r"(/confirm-email/)[^/?#\s\"'<>]+"), r"\1[key]"),
     # query strings of URLs (a path, then ?), up to white space, a quote or a #: every value
-    (re.compile(r"(/[^?\s\"'<>]*)\?([^#\s\"'<>]+)"), _masked_query),
+    (("?",), re.compile(r"(/[^?\s\"'<>]*)\?([^#\s\"'<>]+)"), _masked_query),
     # e-mail addresses, also URL-encoded (taro%40example.jp) or with an encoded +
-    (re.compile(r"[\w.%+-]+(?:@|%40)[\w-]+(?:\.[\w-]+)+", re.IGNORECASE), "[email]"),
+    (("@", "%40"), re.compile(r"[\w.%+-]+(?:@|%40)[\w-]+(?:\.[\w-]+)+"), "[email]"),
     # 和暦: 令和7年4月1日, 令和元年, 昭和60年, and R7.4.1, H12/3/4, S60-1-2
     (
+        ("年",),
         re.compile(
             rf"(?:{_ERAS})\s*(?:元|\d{{1,2}})\s*年(?:\s*\d{{1,2}}\s*月(?:\s*\d{{1,2}}\s*日)?)?"
         ),
         "[date]",
     ),
-    (re.compile(r"(?<![A-Za-z0-9])[MTSHR]\s?\d{1,2}[./\-]\d{1,2}[./\-]\d{1,2}(?!\d)"), "[date]"),
-    # 西暦: 1979-08-22, 1979/08/22, 19790822, 1979年8月22日 (also right after Japanese text)
     (
-        re.compile(r"(?<!\d)(19|20)\d{2}[-/]?(0[1-9]|1[0-2])[-/]?(0[1-9]|[12]\d|3[01])(?!\d)"),
+        None,
+        # each lookbehind follows the first character, so the scan can skip to candidates
+        re.compile(r"[MTSHR](?<![A-Za-z0-9].)\s?\d{1,2}[./\-]\d{1,2}[./\-]\d{1,2}(?!\d)"),
         "[date]",
     ),
-    (re.compile(r"(?<!\d)(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"), "[date]"),
+    # 西暦: 1979-08-22, 1979/08/22, 19790822, 1979年8月22日 (also right after Japanese text)
+    (
+        None,
+        re.compile(
+            r"(?:19|20)(?<!\d..)\d{2}[-/]?(?:0[1-9]|1[0-2])[-/]?(?:0[1-9]|[12]\d|3[01])(?!\d)"
+        ),
+        "[date]",
+    ),
+    (("年",), re.compile(r"(?<!\d)(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"), "[date]"),
     # 記号12番号345, 枝番01, 認証コード123456, 暗証番号は1234: digits after their label
     (
+        ("記号", "番号", "枝番", "コード"),
         re.compile(r"(記号|番号|枝番|コード|暗証番号)(\s*[:：=は]?\s*)\d+(?:[\s・\-－]+\d+)*"),
         r"\1\2[number]",
     ),
     # 保険者番号 (8 digits) and 記号・番号 runs of 6 or more digits, full-width ones too
-    (re.compile(r"(?<!\d)\d{6,}(?!\d)"), "[number]"),
+    (None, re.compile(r"\d+"), _long_number),
 ]
 
 
 def mask(text: str) -> str:
     """`text` with personal data and link keys replaced by [email], [date], [number], [key]
     and [masked]."""
-    for pattern, replacement in _PATTERNS:
-        text = pattern.sub(replacement, text)
+    for needles, pattern, replacement in _PATTERNS:
+        if needles is None or any(needle in text for needle in needles):
+            text = pattern.sub(replacement, text)
     return text
 
 
