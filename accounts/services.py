@@ -60,16 +60,23 @@ STAFF_LOOK_SUBJECTS = {
 
 
 def record_staff_look(
-    *, staff: User, person: Person, subject: str, request: HttpRequest | None = None
+    *,
+    staff: User,
+    person: Person,
+    subject: str,
+    request: HttpRequest | None = None,
+    account: User | None = None,
 ) -> SecurityEvent:
     """A union staff member looked at a person's personal data (`subject`, a key of
     STAFF_LOOK_SUBJECTS): kept in the staff audit (セキュリティ履歴, with the staff member) and
-    shown in the member's own security log (without them). A person without an account of
-    their own is looked after by the insured of the household, whose log shows it."""
+    shown in a member's own security log (without them): `account`'s when given (who
+    submitted what was looked at), else the person's own, else — for a person without an
+    account — the household's insured's."""
     if subject not in STAFF_LOOK_SUBJECTS:
         raise ValueError(f"unknown subject {subject!r}")
     account = (
-        User.objects.filter(person=person).first()
+        account
+        or User.objects.filter(person=person).first()
         or User.objects.filter(
             person__household_id=person.household_id, person__role=Person.Role.INSURED
         ).first()

@@ -421,8 +421,13 @@ class UploadAdmin(UnionScopedAdmin):
 
             raise PermissionDenied
         upload = get_object_or_404(self.get_queryset(request), pk=pk)
+        # Shown to the member who submitted the document (the insured answers the survey).
         record_staff_look(
-            staff=request.user, person=upload.target.person, subject="survey", request=request
+            staff=request.user,
+            person=upload.target.person,
+            subject="survey",
+            request=request,
+            account=upload.uploaded_by if upload.uploaded_by_id else None,
         )
         return serve_upload(upload)
 

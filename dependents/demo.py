@@ -1,5 +1,7 @@
 """Demo 被扶養者資格調査: a campaign open now for the kosmo union, with the 山田 household's
-spouse and elder child under survey (chosen by the campaign's rules), without answers."""
+spouse and elder child under survey (chosen by the campaign's rules), without answers, and
+the 佐藤 household's spouse already answered and submitted by 佐藤 健, waiting for the union's
+review (審査中) with her income certificate."""
 
 from __future__ import annotations
 
@@ -9,7 +11,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from dependents import services
+from accounts.models import User
+from dependents import queries, services
 from dependents.models import (
     Criterion,
     DependentSurvey,
@@ -19,7 +22,7 @@ from dependents.models import (
     SurveyTarget,
     Upload,
 )
-from kosmo.models import Union
+from kosmo.models import Person, Union
 from kosmo.pdf import render_pdf
 
 DEMO_TITLE = "令和8年度 被扶養者資格調査"
@@ -212,6 +215,43 @@ def create_survey(
     return survey
 
 
+def _submitted_by_the_sato_household(survey: DependentSurvey) -> None:
+    """佐藤 健 answered for his spouse (income ¥900,000) and submitted her certificate."""
+    insured = Person.objects.get(
+        household__union=survey.union, household__number="10002", branch="00"
+    )
+    user = User.objects.get(person=insured)
+    response = queries.response_for(survey, insured)
+    services.pledge(response=response, agreed=True)
+    services.mark_guidance_read(response=response)
+    services.confirm_insured(response=response)
+    [state] = queries.target_states(survey, insured)
+    codes = {question.code: question for question in survey.questions.all()}
+    answers = {
+        "meets_criteria": "yes",
+        "has_income": "yes",
+        "annual_income": "900000",
+        "lives_together": "yes",
+    }
+    services.save_answers(
+        target=state.target,
+        questions=codes.values(),
+        answers={codes[code].pk: value for code, value in answers.items()},
+        user=user,
+    )
+    [state] = queries.target_states(survey, insured)
+    certificate = render_pdf("dependents/demo_certificate_pdf.html", {"person": state.person})
+    for document in state.required_documents:
+        services.add_upload(
+            state=state,
+            document=document,
+            file=ContentFile(certificate, name="kazei_shoumeisho.pdf"),
+            user=user,
+        )
+    [state] = queries.target_states(survey, insured)
+    services.submit(state=state, user=user)
+
+
 def transfer_form_pdf(union: Union) -> bytes:
     return render_pdf("dependents/transfer_form_pdf.html", {"union": union})
 
@@ -236,7 +276,11 @@ def seed(unions: dict[str, Union]) -> list[str]:
         transfer_form=transfer_form_pdf(union),
     )
     services.select_targets_by_rules(survey=survey)
+    _submitted_by_the_sato_household(survey)
     names = SurveyTarget.objects.filter(survey=survey, person__household__number="10001")
     listed = "、".join(target.person.full_name for target in names.select_related("person"))
     deadline = f"{survey.deadline:%Y-%m-%d}"
-    return [f"  被扶養者資格調査: {union.name} 提出期限 {deadline} (対象: {listed} ほか)"]
+    return [
+        f"  被扶養者資格調査: {union.name} 提出期限 {deadline} (対象: {listed} ほか。"
+        "佐藤 美咲は佐藤 健が提出済みで、組合スタッフの審査待ち)"
+    ]
