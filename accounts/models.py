@@ -165,7 +165,7 @@ class TermsVersion(models.Model):
     published_at = models.DateTimeField(
         _("公開日時"), null=True, blank=True, help_text=_("空欄の間は下書きです。")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("利用規約")
@@ -183,8 +183,12 @@ class TermsVersion(models.Model):
 class TermsConsent(models.Model):
     """A member's 「同意する」 to one terms version: the consent history."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="terms_consents")
-    terms = models.ForeignKey(TermsVersion, on_delete=models.PROTECT, related_name="consents")
+    user = models.ForeignKey(
+        User, verbose_name=_("アカウント"), on_delete=models.CASCADE, related_name="terms_consents"
+    )
+    terms = models.ForeignKey(
+        TermsVersion, verbose_name=_("利用規約"), on_delete=models.PROTECT, related_name="consents"
+    )
     consented_at = models.DateTimeField(_("同意日時"), default=timezone.now)
     ip_address = models.GenericIPAddressField(_("IPアドレス"), null=True, blank=True)
 
@@ -224,7 +228,12 @@ class SecurityEvent(models.Model):
         STAFF_VIEWED = "staff_viewed", _("組合の担当者による閲覧")
 
     user = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="security_events", null=True, blank=True
+        User,
+        verbose_name=_("アカウント"),
+        on_delete=models.CASCADE,
+        related_name="security_events",
+        null=True,
+        blank=True,
     )
     kind = models.CharField(_("種類"), max_length=32, choices=Kind.choices)
     created_at = models.DateTimeField(_("日時"), default=timezone.now)

@@ -11,6 +11,8 @@ from accounts import lookup
 from benefits import queries
 from benefits.models import BenefitImport, BenefitPayment, BenefitType
 from kosmo.admin import UnionScopedAdmin, is_deployment_admin
+from kosmo.dates import format_year_month
+from kosmo.money import format_en
 
 
 class ReadOnlyAdmin(UnionScopedAdmin):
@@ -78,14 +80,14 @@ class BenefitTypeAdmin(UnionScopedAdmin):
 class BenefitPaymentAdmin(ReadOnlyAdmin):
     union_path = "household__union"
     list_display = [
-        "paid_month",
+        "paid",
         "person",
         "benefit_type",
-        "service_month",
+        "service",
         "period_start",
         "period_end",
         "days",
-        "amount",
+        "yen",
         "note",
     ]
     list_select_related = ["person", "benefit_type"]
@@ -99,10 +101,33 @@ class BenefitPaymentAdmin(ReadOnlyAdmin):
     ]
     date_hierarchy = "paid_month"
     show_full_result_count = False
+    # Months as 「2026年10月」 and amounts as 「8,200円」, as the member's notice shows them.
+    fields = [
+        "person",
+        "benefit_type",
+        "paid",
+        "decided_on",
+        "service",
+        "period_start",
+        "period_end",
+        "days",
+        "yen",
+        "note",
+        "batch",
+    ]
+    readonly_fields = fields
 
-    def get_list_filter(self, request):
-        # Only the staff member's own union's 給付種別 are offered as a filter.
-        return ["paid_month", ("benefit_type", admin.RelatedOnlyFieldListFilter)]
+    @admin.display(description=_("支給年月"), ordering="paid_month")
+    def paid(self, payment):
+        return format_year_month(payment.paid_month)
+
+    @admin.display(description=_("診療年月"), ordering="service_month")
+    def service(self, payment):
+        return format_year_month(payment.service_month) or self.get_empty_value_display()
+
+    @admin.display(description=_("支給金額"), ordering="amount")
+    def yen(self, payment):
+        return format_en(payment.amount)
 
 
 @admin.register(BenefitImport)

@@ -113,7 +113,7 @@ class BenefitImport(models.Model):
 
     union = models.ForeignKey(Union, verbose_name=_("健康保険組合"), on_delete=models.PROTECT)
     file_name = models.CharField(_("ファイル名"), max_length=255)
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(_("ファイルのハッシュ値 (SHA-256)"), max_length=64)
     rows_total = models.PositiveIntegerField(_("データ行数"), default=0)
     rows_imported = models.PositiveIntegerField(_("取り込み件数"), default=0)
     rows_rejected = models.PositiveIntegerField(_("エラー件数"), default=0)

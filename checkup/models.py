@@ -21,7 +21,7 @@ class CheckupImport(models.Model):
         Union, verbose_name=_("健康保険組合"), on_delete=models.CASCADE, related_name="+"
     )
     file_name = models.CharField(_("ファイル名"), max_length=255)
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(_("ファイルのハッシュ値 (SHA-256)"), max_length=64)
     rows_total = models.PositiveIntegerField(_("データ行数"), default=0)
     rows_imported = models.PositiveIntegerField(_("取り込み件数"), default=0)
     rows_rejected = models.PositiveIntegerField(_("エラー件数"), default=0)
@@ -49,7 +49,12 @@ class Checkup(models.Model):
     exam_date = models.DateField(_("受診日"))
     institution = models.CharField(_("健診機関"), max_length=100, blank=True)
     batch = models.ForeignKey(
-        CheckupImport, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        CheckupImport,
+        verbose_name=_("取り込み"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     objects = HouseholdScopedQuerySet.as_manager()

@@ -72,7 +72,7 @@ class DependentSurvey(models.Model):
         blank=True,
         help_text=_("会員が「異動届ダウンロード」で受け取る届出用紙 (PDF等)。"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
 
     objects = DependentSurveyQuerySet.as_manager()
 
@@ -95,7 +95,9 @@ class DependentSurvey(models.Model):
 class Criterion(models.Model):
     """One 被扶養者の認定基準 paragraph, shown behind a 「+」 in the guidance."""
 
-    survey = models.ForeignKey(DependentSurvey, on_delete=models.CASCADE, related_name="criteria")
+    survey = models.ForeignKey(
+        DependentSurvey, verbose_name=_("調査"), on_delete=models.CASCADE, related_name="criteria"
+    )
     order = models.PositiveSmallIntegerField(_("表示順"), default=0)
     title = models.CharField(_("見出し"), max_length=100)
     body = models.TextField(_("説明"))
@@ -112,7 +114,9 @@ class Criterion(models.Model):
 class Faq(models.Model):
     """よくある質問, shown with 「+」 expanders on the contact page."""
 
-    survey = models.ForeignKey(DependentSurvey, on_delete=models.CASCADE, related_name="faqs")
+    survey = models.ForeignKey(
+        DependentSurvey, verbose_name=_("調査"), on_delete=models.CASCADE, related_name="faqs"
+    )
     order = models.PositiveSmallIntegerField(_("表示順"), default=0)
     question = models.CharField(_("質問"), max_length=200)
     answer = models.TextField(_("回答"))
@@ -136,7 +140,9 @@ class Question(models.Model):
         CHOICE = "choice", _("選択")
         TEXT = "text", _("記述")
 
-    survey = models.ForeignKey(DependentSurvey, on_delete=models.CASCADE, related_name="questions")
+    survey = models.ForeignKey(
+        DependentSurvey, verbose_name=_("調査"), on_delete=models.CASCADE, related_name="questions"
+    )
     order = models.PositiveSmallIntegerField(_("表示順"), default=0)
     code = models.SlugField(_("コード"), max_length=40, help_text=_("CSV出力の列名になります。"))
     text = models.CharField(_("設問"), max_length=300)
@@ -189,7 +195,10 @@ class DocumentRule(models.Model):
         BELOW = "lt", _("未満")
 
     survey = models.ForeignKey(
-        DependentSurvey, on_delete=models.CASCADE, related_name="document_rules"
+        DependentSurvey,
+        verbose_name=_("調査"),
+        on_delete=models.CASCADE,
+        related_name="document_rules",
     )
     order = models.PositiveSmallIntegerField(_("表示順"), default=0)
     document = models.CharField(_("必要書類"), max_length=100)
@@ -222,7 +231,9 @@ class DocumentRule(models.Model):
 class HouseholdResponse(models.Model):
     """The insured person's side of one survey: the pledge, the guidance read, STEP1."""
 
-    survey = models.ForeignKey(DependentSurvey, on_delete=models.CASCADE, related_name="responses")
+    survey = models.ForeignKey(
+        DependentSurvey, verbose_name=_("調査"), on_delete=models.CASCADE, related_name="responses"
+    )
     household = models.ForeignKey(
         Household, verbose_name=_("世帯"), on_delete=models.CASCADE, related_name="+"
     )
@@ -317,8 +328,12 @@ class SurveyTarget(models.Model):
 
 
 class Answer(models.Model):
-    target = models.ForeignKey(SurveyTarget, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    target = models.ForeignKey(
+        SurveyTarget, verbose_name=_("調査対象者"), on_delete=models.CASCADE, related_name="answers"
+    )
+    question = models.ForeignKey(
+        Question, verbose_name=_("設問"), on_delete=models.CASCADE, related_name="+"
+    )
     value = models.CharField(_("回答"), max_length=500)
 
     class Meta:
@@ -334,7 +349,10 @@ class AdditionalDocument(models.Model):
     """A document staff asked for with 不備・不足 (追加必要書類)."""
 
     target = models.ForeignKey(
-        SurveyTarget, on_delete=models.CASCADE, related_name="additional_documents"
+        SurveyTarget,
+        verbose_name=_("調査対象者"),
+        on_delete=models.CASCADE,
+        related_name="additional_documents",
     )
     name = models.CharField(_("追加必要書類"), max_length=100)
     requested_at = models.DateTimeField(_("依頼日時"), default=timezone.now)
@@ -357,25 +375,39 @@ class Upload(models.Model):
         PNG = "png", "PNG"
         HEIC = "heic", "HEIC"
 
-    target = models.ForeignKey(SurveyTarget, on_delete=models.CASCADE, related_name="uploads")
+    target = models.ForeignKey(
+        SurveyTarget, verbose_name=_("調査対象者"), on_delete=models.CASCADE, related_name="uploads"
+    )
     rule = models.ForeignKey(
-        DocumentRule, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        DocumentRule,
+        verbose_name=_("必要書類のルール"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     additional = models.ForeignKey(
         AdditionalDocument,
+        verbose_name=_("追加必要書類"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="uploads",
     )
     document = models.CharField(_("書類"), max_length=100)
-    file = models.FileField(upload_to="dependents/uploads/%Y/%m/", storage=_private_storage)
+    file = models.FileField(
+        _("ファイル"), upload_to="dependents/uploads/%Y/%m/", storage=_private_storage
+    )
     original_name = models.CharField(_("ファイル名"), max_length=255)
     kind = models.CharField(_("形式"), max_length=4, choices=Kind.choices)
     size = models.PositiveIntegerField(_("サイズ(バイト)"))
     uploaded_at = models.DateTimeField(_("アップロード日時"), auto_now_add=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("アップロードした人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
 
     class Meta:
@@ -399,9 +431,15 @@ class Upload(models.Model):
 class TargetEvent(models.Model):
     """The audit trail: who changed what on a dependent's survey, and when."""
 
-    target = models.ForeignKey(SurveyTarget, on_delete=models.CASCADE, related_name="events")
+    target = models.ForeignKey(
+        SurveyTarget, verbose_name=_("調査対象者"), on_delete=models.CASCADE, related_name="events"
+    )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作した人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     action = models.CharField(_("操作"), max_length=40)
     detail = models.TextField(_("内容"), blank=True)
@@ -426,9 +464,16 @@ class Inquiry(models.Model):
         REGISTERED = "registered", _("登録内容の誤りについて")
         OTHER = "other", _("その他")
 
-    union = models.ForeignKey(Union, on_delete=models.CASCADE, related_name="+")
+    union = models.ForeignKey(
+        Union, verbose_name=_("健康保険組合"), on_delete=models.CASCADE, related_name="+"
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("アカウント"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     topic = models.CharField(_("お問合せ内容"), max_length=12, choices=Topic.choices)
     name = models.CharField(_("お名前"), max_length=100)
@@ -436,7 +481,7 @@ class Inquiry(models.Model):
     email = models.EmailField(_("メールアドレス"))
     phone = models.CharField(_("電話番号"), max_length=20, blank=True)
     body = models.TextField(_("お問合せ本文"))
-    token = models.UUIDField(unique=True)
+    token = models.UUIDField(_("二重送信防止キー"), unique=True)
     created_at = models.DateTimeField(_("受付日時"), auto_now_add=True)
 
     class Meta:

@@ -70,6 +70,11 @@ def format_month(value: dt.date | None) -> str:
     return f"{value.year}/{value.month:02d}" if value else ""
 
 
+def format_year_month(value: dt.date | None) -> str:
+    """``2026年10月``: a month (stored as its first day) as staff screens show it."""
+    return f"{value.year}年{value.month}月" if value else ""
+
+
 def format_month_input(value: dt.date | None) -> str:
     """``2025-01``: a month as `<input type="month">` writes it (``|date:'Y-m'``)."""
     return f"{value.year:04d}-{value.month:02d}" if value else ""

@@ -6,6 +6,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -94,8 +95,8 @@ class Union(models.Model):
     contact_email = models.EmailField(_("問い合わせメールアドレス"), blank=True)
     postal_code = models.CharField(_("郵便番号"), max_length=8, blank=True)
     address = models.CharField(_("所在地"), max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
 
     class Meta:
         verbose_name = _("健康保険組合")
@@ -252,6 +253,7 @@ class Person(models.Model):
         return self.full_name
 
     @property
+    @admin.display(description=_("氏名"), ordering="family_name_kana")
     def full_name(self) -> str:
         return f"{self.family_name} {self.given_name}"
 

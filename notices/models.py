@@ -58,7 +58,7 @@ class Notice(models.Model):
         help_text=_("公開開始時に、Eメール通知を受け取る設定の加入者へお知らせします。"),
     )
     # Progress of the arrival e-mails, so a repeated or resumed task sends nobody twice.
-    email_cursor = models.BigIntegerField(default=0, editable=False)
+    email_cursor = models.BigIntegerField(_("Eメール通知の進み具合"), default=0, editable=False)
     emailed_at = models.DateTimeField(_("Eメール通知完了日時"), null=True, editable=False)
     created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
 
@@ -157,8 +157,8 @@ class Broadcast(Segment):
         related_name="+",
     )
     recipient_count = models.PositiveIntegerField(_("送信数"), default=0, editable=False)
-    email_cursor = models.BigIntegerField(default=0, editable=False)
-    emailed_at = models.DateTimeField(null=True, editable=False)
+    email_cursor = models.BigIntegerField(_("Eメール通知の進み具合"), default=0, editable=False)
+    emailed_at = models.DateTimeField(_("Eメール通知完了日時"), null=True, editable=False)
     created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
 
     class Meta:
@@ -242,7 +242,7 @@ class Reply(models.Model):
     )
     body = models.TextField(_("返信内容"))
     # The form's one-time token: a second submit of the same form finds this row.
-    token = models.UUIDField(default=uuid.uuid4, editable=False)
+    token = models.UUIDField(_("二重送信防止キー"), default=uuid.uuid4, editable=False)
     created_at = models.DateTimeField(_("返信日時"), default=timezone.now)
     staff_read_at = models.DateTimeField(_("確認日時"), null=True, blank=True)
 

@@ -38,6 +38,7 @@ from tests import factories
 from tests.benefits.factories import BenefitPaymentFactory, BenefitTypeFactory
 from tests.checkup.factories import ColumnFactory
 from tests.eligibility.factories import CertificateFactory
+from tests.kosmo.test_admin_japanese import not_japanese
 from tests.notices.factories import BroadcastFactory, NoticeFactory
 
 # Union B's strings: every name, title, user ID and address of B holds one of these.
@@ -269,6 +270,10 @@ def test_union_staff_see_only_their_unions_rows(staff_a_client, world, label):
     own_page = staff_a_client.get(admin_url(model, "change", own.pk))
     assert own_page.status_code == 200
     assert_no_union_b(own_page.content.decode(), f"{label} change page of A's row")
+    # Every screen with a row also speaks Japanese (the demo does not fill every screen).
+    english = not_japanese(page, f"{label} list")
+    english += not_japanese(own_page.content.decode(), f"{label} change page")
+    assert english == []
 
     add = staff_a_client.get(admin_url(model, "add"))
     if add.status_code == 200:
