@@ -25,7 +25,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "allauth",
-    "allauth.account",
+    "accounts.apps.AllauthAccountConfig",  # allauth.account, named in Japanese
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_email",

@@ -204,3 +204,13 @@ def test_a_payments_page_shows_the_month_and_the_yen(demo_staff_client):
     assert f"{payment.paid_month.year}年{payment.paid_month.month}月" in page
     assert f"{payment.paid_month.year}年{payment.paid_month.month}月1日" not in page
     assert f"{payment.amount:,}円" in page
+
+
+def test_each_admin_section_has_a_japanese_name_of_its_own(demo_staff_client):
+    sections = [app["name"] for app in demo_staff_client.get("/admin/").context["app_list"]]
+
+    assert len(sections) == len(set(sections)), sections
+    assert not [
+        name for name in sections if re.search(r"[A-Za-z]{3,}", str(name).replace("KOSMO Web", ""))
+    ]
+    assert "ログイン用メールアドレス" in sections and "多要素認証" in sections
