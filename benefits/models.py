@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from kosmo.dates import format_year_month
 from kosmo.models import Household, Person, Union
 from kosmo.scoping import HouseholdScopedQuerySet
 
@@ -105,7 +106,7 @@ class BenefitPayment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.paid_month:%Y/%m} {self.benefit_type_id}"
+        return f"{format_year_month(self.paid_month)} {self.benefit_type.name}"
 
 
 class BenefitImport(models.Model):

@@ -214,3 +214,22 @@ def test_each_admin_section_has_a_japanese_name_of_its_own(demo_staff_client):
         name for name in sections if re.search(r"[A-Za-z]{3,}", str(name).replace("KOSMO Web", ""))
     ]
     assert "ログイン用メールアドレス" in sections and "多要素認証" in sections
+
+
+def test_a_security_event_is_named_with_its_japan_time(db):
+    from accounts.models import SecurityEvent
+
+    event = SecurityEvent(
+        kind=SecurityEvent.Kind.LOGIN_FAILED,
+        created_at=dt.datetime(2026, 10, 1, 1, 30, tzinfo=dt.UTC),
+    )
+
+    assert str(event) == "ログイン失敗 2026-10-01 10:30"
+
+
+def test_a_payment_is_named_with_its_month_and_benefit(db):
+    from tests.benefits.factories import BenefitPaymentFactory
+
+    payment = BenefitPaymentFactory(paid_month=dt.date(2026, 10, 1))
+
+    assert str(payment) == "2026年10月 インフルエンザ予防接種補助金"
