@@ -257,7 +257,12 @@ class SurveyTargetAdmin(UnionScopedAdmin):
             ),
             (
                 _("審査"),
-                {"fields": ["result", "result_reason", "additional", "result_at", "result_by"]},
+                {
+                    "fields": ["result", "result_reason", "additional", "result_at", "result_by"],
+                    "description": ""
+                    if obj.submitted_at
+                    else _("まだ提出されていません。回答と書類の提出後に審査できます。"),
+                },
             ),
             (_("操作履歴"), {"fields": ["history"]}),
         ]

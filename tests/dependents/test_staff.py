@@ -200,6 +200,15 @@ def test_a_target_who_never_submitted_cannot_be_reviewed(staff_client, spouse_ta
     assert not Message.objects.exists()
 
 
+def test_the_review_page_says_a_target_has_not_submitted_yet(staff_client, child_target, submitted):
+    waiting = staff_client.get(f"/admin/dependents/surveytarget/{child_target.pk}/change/")
+    done = staff_client.get(f"/admin/dependents/surveytarget/{submitted.pk}/change/")
+
+    hint = "まだ提出されていません。回答と書類の提出後に審査できます。"
+    assert hint in waiting.content.decode()
+    assert hint not in done.content.decode()
+
+
 def test_the_review_service_refuses_a_target_who_never_submitted(spouse_target, staff):
     from django.core.exceptions import ValidationError
 
