@@ -370,3 +370,32 @@ def test_a_raw_id_account_of_another_union_is_refused(world):
     field = email_admin.formfield_for_foreignkey(EmailAddress._meta.get_field("user"), request)
 
     assert set(field.queryset) == {world[0].member, world[0].staff}
+
+
+@pytest.mark.parametrize("label", sorted(MAKERS))
+def test_no_action_touches_another_unions_row(staff_a_client, world, label):
+    """Every action of the list, run on B's row picked by hand, finds nothing to do."""
+    from django.forms.models import model_to_dict
+
+    model = apps.get_model(label)
+    foreign = world[2][label][1]
+    before = model_to_dict(foreign)
+    changelist = admin_url(model, "changelist")
+    listing = staff_a_client.get(changelist)
+    if listing.status_code != 200:
+        return
+    actions = [
+        name
+        for name, _label in listing.context["cl"].model_admin.get_action_choices(
+            listing.wsgi_request
+        )
+        if name
+    ]
+
+    for action in actions:
+        response = staff_a_client.post(
+            changelist, {"action": action, "_selected_action": [foreign.pk], "index": "0"}
+        )
+        assert_no_union_b(response.content.decode(), f"{label} action {action}")
+        foreign.refresh_from_db()
+        assert model_to_dict(foreign) == before, action
