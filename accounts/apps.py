@@ -9,12 +9,15 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from allauth.account.signals import user_logged_in
+        from django.db.models.signals import post_migrate
 
-        from accounts import lockout
+        from accounts import lockout, roles
 
         # Every completed login (after any second factor): reset the failure count, record it,
         # and alert the member about a new browser.
         user_logged_in.connect(lockout.on_user_logged_in, dispatch_uid="accounts.lockout.login")
+        # The staff roles follow accounts.roles after every migrate, and survive a flush.
+        post_migrate.connect(roles.on_post_migrate, dispatch_uid="accounts.roles")
 
 
 class AllauthAccountConfig(allauth_apps.AccountConfig):

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.models import MfaMethod, TermsConsent, TermsVersion, User
-from accounts.roles import CLERK, UNION_ADMIN, sync_roles
+from accounts.roles import CLERK, UNION_ADMIN
 from kosmo import demo as core_demo
 from kosmo.models import Person, Union
 
@@ -40,7 +40,6 @@ TERMS_BODY = """第1条（目的）
 
 
 def seed(unions: dict[str, Union]) -> list[str]:
-    sync_roles()  # a flushed database (browser tests) has lost the migration's groups
     terms = {slug: _terms(union) for slug, union in unions.items()}
     lines = []
     for slug, households in core_demo.HOUSEHOLDS.items():

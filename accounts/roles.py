@@ -9,9 +9,9 @@ What routes requests or decides the contract — host names, the slug, the contr
 feature switches, e-Tax signing keys, staff accounts and their rights — is for operators
 only: a superuser without a union, or `manage.py`. No group holds those permissions.
 
-The groups are made by a migration (accounts 0004) and kept complete by `sync_roles`, which
-`seed_demo` also calls; a later app adds its models to `STAFF_APPS` and a migration of its own
-that calls `sync_roles`.
+The groups are made by a migration (accounts 0004) and kept complete after every `migrate`
+(and every flush) by `on_post_migrate`: a later app adds its label to `STAFF_APPS` and its
+permissions reach the roles at the next `migrate`.
 """
 
 from __future__ import annotations
@@ -99,3 +99,13 @@ def sync_roles(group_model=None, permission_model=None) -> None:
     for name, permissions in role_permissions(permission_model).items():
         group, _ = group_model.objects.get_or_create(name=name)
         group.permissions.set(permissions)
+
+
+def on_post_migrate(sender, apps=None, **kwargs) -> None:
+    """After `migrate` (or a flush) has created the last app's permissions, bring both roles
+    up to date (connected in AccountsConfig.ready)."""
+    from django.apps import apps as global_apps
+
+    if apps is None or sender is not list(global_apps.get_app_configs())[-1]:
+        return
+    sync_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))

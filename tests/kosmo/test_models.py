@@ -59,7 +59,7 @@ def test_seed_demo_can_run_twice(db, capsys):
         Person.objects.count(),
         User.objects.count(),
     )
-    assert counts == (2, 5, 11, 11)  # 8 members, 2 union staff, 1 superuser
+    assert counts == (2, 5, 11, 12)  # 8 members, 2 clerks, 1 union admin, 1 operator
     output = capsys.readouterr().out
     assert "yamada_taro" in output and "Kosmo-demo-2026" in output
     kosmo = Union.objects.get(slug="kosmo")
