@@ -27,7 +27,7 @@ from dependents.models import (
     Upload,
 )
 from dependents.views import serve_upload
-from kosmo.admin import UnionScopedAdmin
+from kosmo.admin import UnionScopedAdmin, UnionScopedInlineMixin
 from kosmo.models import Person
 
 
@@ -35,12 +35,12 @@ def _staff_union_id(request) -> int | None:
     return request.user.union_id
 
 
-class CriterionInline(admin.StackedInline):
+class CriterionInline(UnionScopedInlineMixin, admin.StackedInline):
     model = Criterion
     extra = 0
 
 
-class FaqInline(admin.StackedInline):
+class FaqInline(UnionScopedInlineMixin, admin.StackedInline):
     model = Faq
     extra = 0
 
@@ -56,7 +56,7 @@ class SameSurveyQuestionsMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class QuestionInline(SameSurveyQuestionsMixin, admin.TabularInline):
+class QuestionInline(SameSurveyQuestionsMixin, UnionScopedInlineMixin, admin.TabularInline):
     model = Question
     extra = 0
     fields = [
@@ -72,7 +72,7 @@ class QuestionInline(SameSurveyQuestionsMixin, admin.TabularInline):
     ]
 
 
-class DocumentRuleInline(SameSurveyQuestionsMixin, admin.TabularInline):
+class DocumentRuleInline(SameSurveyQuestionsMixin, UnionScopedInlineMixin, admin.TabularInline):
     model = DocumentRule
     extra = 0
     fields = ["order", "document", "description", "question", "operator", "value", "relationships"]

@@ -36,21 +36,12 @@ class UnionScopedAdmin(admin.ModelAdmin):
         # The choices of a union, household, person, account or any row of a union-scoped
         # admin are the staff member's own union's: a form never offers (nor accepts, also
         # typed into a raw-id box) another union's rows.
-        self._scope_choices(db_field, request, kwargs)
+        limit_choices_to_union(db_field, request, kwargs, self.admin_site)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        self._scope_choices(db_field, request, kwargs)
+        limit_choices_to_union(db_field, request, kwargs, self.admin_site)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-    def _scope_choices(self, db_field, request, kwargs: dict) -> None:
-        if is_deployment_admin(request.user):
-            return
-        model = db_field.remote_field.model
-        path = union_path_of(model, self.admin_site)
-        if path is not None:
-            queryset = kwargs.get("queryset", model._default_manager)
-            kwargs["queryset"] = queryset.filter(**{path: request.user.union_id})
 
     def get_list_filter(self, request):
         """The filter sidebar offers the staff member's own union's values only: a filter on
@@ -69,6 +60,30 @@ def is_deployment_admin(user) -> bool:
 
 
 _UNION_PATHS = {Union: "pk", Household: "union", Person: "household__union"}
+
+
+class UnionScopedInlineMixin:
+    """For an inline: its forms' choices, like UnionScopedAdmin's, are the staff member's own
+    union's (an inline's fields are not asked of the parent admin)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        limit_choices_to_union(db_field, request, kwargs, self.admin_site)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        limit_choices_to_union(db_field, request, kwargs, self.admin_site)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+def limit_choices_to_union(db_field, request, kwargs: dict, admin_site) -> None:
+    """Narrow a relation field's choices (`kwargs["queryset"]`) to union staff's own union."""
+    if is_deployment_admin(request.user):
+        return
+    model = db_field.remote_field.model
+    path = union_path_of(model, admin_site)
+    if path is not None:
+        queryset = kwargs.get("queryset", model._default_manager)
+        kwargs["queryset"] = queryset.filter(**{path: request.user.union_id})
 
 
 def union_path_of(model, admin_site=admin.site) -> str | None:
@@ -187,7 +202,7 @@ class UnionAdmin(UnionScopedAdmin):
         return "、".join(str(labels[key]) for key in sorted(union.enabled_feature_keys))
 
 
-class PersonInline(admin.TabularInline):
+class PersonInline(UnionScopedInlineMixin, admin.TabularInline):
     model = Person
     extra = 0
     fields = ["branch", "role", "relationship", "family_name", "given_name", "birth_date"]

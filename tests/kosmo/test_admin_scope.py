@@ -399,3 +399,20 @@ def test_no_action_touches_another_unions_row(staff_a_client, world, label):
         assert_no_union_b(response.content.decode(), f"{label} action {action}")
         foreign.refresh_from_db()
         assert model_to_dict(foreign) == before, action
+
+
+def test_an_inlines_choices_are_the_staff_members_union(world):
+    """Inlines ask their own formfield hooks: UnionScopedInlineMixin scopes them too."""
+    from django.test import RequestFactory
+
+    from kosmo.admin import UnionScopedInlineMixin
+
+    class TargetInline(UnionScopedInlineMixin, admin.TabularInline):
+        model = SurveyTarget
+
+    request = RequestFactory().get("/admin/")
+    request.user = world[0].staff
+    inline = TargetInline(DependentSurvey, admin.site)
+    field = inline.formfield_for_foreignkey(SurveyTarget._meta.get_field("person"), request)
+
+    assert set(field.queryset) == {world[0].insured, world[0].dependent}
