@@ -213,6 +213,7 @@ class PersonInline(UnionScopedInlineMixin, admin.TabularInline):
 class HouseholdAdmin(UnionScopedAdmin):
     list_display = ["symbol", "number", "union"]
     search_fields = ["symbol", "number"]
+    ordering = ["symbol", "number"]  # also the autocomplete's pages
     list_filter = ["union"]
     inlines = [PersonInline]
 
