@@ -42,6 +42,10 @@ def _writes(*models: str) -> set[str]:
     return {f"{action}_{model}" for model in models for action in _WRITE}
 
 
+def _writes_but_delete(*models: str) -> set[str]:
+    return {f"{action}_{model}" for model in models for action in ("add", "change")}
+
+
 # Permissions a clerk never holds: operators' settings, audit trails (append-only: written by
 # the services, never by hand), the member's own decisions, and imported data (the union's
 # core systems write it through the import commands).
@@ -49,7 +53,7 @@ CLERK_WITHOUT: dict[str, set[str]] = {
     "kosmo": _writes("union", "documentjob", "outboundemail"),
     "accounts": _writes("securityevent", "termsconsent", "knownbrowser") | {"delete_user"},
     # A lost phone is handled by 「二要素認証をリセットする」: devices are removed, never made.
-    "mfa": {"add_passkeydevice", "change_passkeydevice"},
+    "mfa": _writes_but_delete("passkeydevice", "authenticatorapp", "emailcodedevice"),
     "otp_totp": {"add_totpdevice", "change_totpdevice"},
     "otp_email": {"add_emaildevice", "change_emaildevice"},
     "notices": _writes("noticeread", "emailpreference", "profile"),

@@ -416,3 +416,20 @@ def test_an_inlines_choices_are_the_staff_members_union(world):
     field = inline.formfield_for_foreignkey(SurveyTarget._meta.get_field("person"), request)
 
     assert set(field.queryset) == {world[0].insured, world[0].dependent}
+
+
+def test_the_clerk_looks_at_and_removes_devices_but_never_makes_them(db):
+    from django.contrib.auth.models import Group
+
+    from accounts import roles
+
+    roles.sync_roles()
+    held = set(
+        Group.objects.get(name=roles.CLERK)
+        .permissions.filter(content_type__app_label="mfa")
+        .values_list("codename", flat=True)
+    )
+
+    for device in ("passkeydevice", "authenticatorapp", "emailcodedevice"):
+        assert {f"view_{device}", f"delete_{device}"} <= held
+        assert not {f"add_{device}", f"change_{device}"} & held
