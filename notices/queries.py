@@ -14,6 +14,7 @@ from notices.models import (
     Message,
     Notice,
     NoticeRead,
+    Reply,
 )
 
 
@@ -35,8 +36,11 @@ def get_notice_for_member(person: Person, union: Union, pk: int) -> Notice:
 
 
 def messages_for(person: Person) -> QuerySet[Message]:
-    """The member's own MY mail, newest first (a household's other members' are not theirs)."""
-    return Message.objects.filter(recipient=person)
+    """The member's own MY mail, newest first (a household's other members' are not theirs),
+    each with `is_replied`: whether the member has answered it (「返信済み」)."""
+    return Message.objects.filter(recipient=person).annotate(
+        is_replied=Exists(Reply.objects.filter(message=OuterRef("pk")))
+    )
 
 
 def get_message_for_member(person: Person, pk: int) -> Message:

@@ -96,6 +96,21 @@ def test_member_replies_and_sees_the_reply(portal_client, insured):
     assert (reply.message, reply.body) == (message, "4月から扶養を外れます。")
 
 
+def test_a_replied_message_shows_replied_instead_of_reply_needed(portal_client, insured):
+    answered = send_message(insured.person, "ご回答のお願い", "本文", requires_reply=True)
+    waiting = send_message(insured.person, "もう一つのお願い", "本文", requires_reply=True)
+
+    _reply(portal_client, answered, "4月から扶養を外れます。")
+
+    inbox = _html(portal_client.get("/notices/mail/"))
+    assert inbox.count('class="reply-label reply-label--done">返信済み<') == 1
+    assert inbox.count('class="reply-label">要返信<') == 1
+    assert inbox.index("返信済み") < inbox.index("ご回答のお願い")  # the answered one's label
+    detail = _html(portal_client.get(f"/notices/mail/{answered.pk}/"))
+    assert ">返信済み<" in detail and ">要返信<" not in detail
+    assert ">要返信<" in _html(portal_client.get(f"/notices/mail/{waiting.pk}/"))
+
+
 def test_submitting_the_same_reply_form_twice_creates_one_reply(portal_client, insured):
     message = send_message(insured.person, "ご回答のお願い", "本文", requires_reply=True)
     token = uuid.uuid4()
