@@ -6,11 +6,13 @@ import uuid
 from collections.abc import Callable
 from functools import wraps
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dependents import documents, queries, services
@@ -20,6 +22,10 @@ from kosmo import documents as kosmo_documents
 from kosmo.access import feature_required, member_required
 
 FEATURE = "dependent_survey"
+INQUIRY_LIMITED = gettext_lazy(
+    "短時間に多くのお問合せが送信されました。しばらくしてから送信してください。"
+    "お急ぎの場合はお電話にてお問合せください。"
+)
 SurveyView = Callable[..., HttpResponse]
 
 
@@ -348,27 +354,28 @@ def contact(request: HttpRequest) -> HttpResponse:
     No login needed (manual §4-17 (3)-1)."""
     faqs = queries.contact_faqs(request.union, getattr(request, "member", None))
     step = request.POST.get("step", "")
+    limited = False
     if request.method == "POST":
         form = InquiryForm(request.POST)
         if form.is_valid():
             if step == "send":
-                services.create_inquiry(
-                    union=request.union,
-                    user=request.user if request.user.is_authenticated else None,
-                    token=form.cleaned_data["token"],
-                    data=form.inquiry_data(),
-                )
-                return redirect("dependents:contact_sent")
+                # Each inquiry mails the union: per client address (ACCOUNT_RATE_LIMITS).
+                if ratelimit.consume(request, action="dependents_inquiry"):
+                    services.create_inquiry(
+                        union=request.union,
+                        user=request.user if request.user.is_authenticated else None,
+                        token=form.cleaned_data["token"],
+                        data=form.inquiry_data(),
+                    )
+                    return redirect("dependents:contact_sent")
+                form.add_error(None, INQUIRY_LIMITED)
+                limited = True
             if step == "confirm":
                 return render(request, "dependents/contact_confirm.html", {"form": form})
     else:
         form = InquiryForm(initial=_inquiry_initial(request))
-    return render(
-        request,
-        "dependents/contact.html",
-        {"form": form, "faqs": faqs},
-        status=400 if form.errors else 200,
-    )
+    status = 429 if limited else 400 if form.errors else 200
+    return render(request, "dependents/contact.html", {"form": form, "faqs": faqs}, status=status)
 
 
 def _inquiry_initial(request: HttpRequest) -> dict:

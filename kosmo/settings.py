@@ -175,6 +175,8 @@ ACCOUNT_RATE_LIMITS = {
     "mfa_verify": "10/5m/user",  # OTP entry at login and re-authentication
     "mfa_email_send": "5/15m/user",
     "verify_identity": "10/5m/user",
+    # The dependents' inquiry form (no login): each inquiry mails the union.
+    "dependents_inquiry": "5/h/ip",
 }
 # Django's own token (it covers the password, last login and e-mail address): single use.
 ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "django.contrib.auth.tokens.PasswordResetTokenGenerator"

@@ -106,3 +106,28 @@ def test_no_login_is_needed(contact_union, django_capture_on_commit_callbacks):
 
     assert Inquiry.objects.get().user is None
     assert len(mail.outbox) == 1
+
+
+def test_inquiries_are_limited_per_client_address(
+    contact_union, settings, django_capture_on_commit_callbacks
+):
+    limit = int(settings.ACCOUNT_RATE_LIMITS["dependents_inquiry"].split("/")[0])  # "5/h/ip"
+    client = Client(REMOTE_ADDR="198.51.100.7")
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(limit):
+            assert _post(client, "send", token=str(uuid.uuid4()), **FORM).status_code == 302
+
+        refused = _post(client, "send", token=str(uuid.uuid4()), **FORM)
+
+    page = refused.content.decode()
+    assert refused.status_code == 429
+    assert (
+        "短時間に多くのお問合せが送信されました。しばらくしてから送信してください。"
+        "お急ぎの場合はお電話にてお問合せください。" in page
+    )
+    assert "在学証明書が発行されるまで2週間かかります。" in page  # the text is kept
+    assert Inquiry.objects.count() == len(mail.outbox) == limit
+    other_address = Client(REMOTE_ADDR="198.51.100.8")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _post(other_address, "send", token=str(uuid.uuid4()), **FORM).status_code == 302
+    assert len(mail.outbox) == limit + 1
