@@ -78,7 +78,7 @@ def certificates(user: User) -> QuerySet[EligibilityCertificate]:
     only themself for a dependent)."""
     return (
         EligibilityCertificate.objects.filter(person__in=Person.objects.visible_to(user))
-        .select_related("person__household__union")
+        .select_related("person__household__union", "person__account")
         .order_by("person__branch")
     )
 
@@ -97,8 +97,29 @@ def insured_of(person: Person) -> Person | None:
     return Person.objects.filter(household_id=person.household_id, role=Person.Role.INSURED).first()
 
 
+def has_account(person: Person) -> bool:
+    """Whether the person can sign in themself (read from `person__account` when loaded)."""
+    try:
+        return person.account is not None
+    except User.DoesNotExist:
+        return False
+
+
+def may_record_organ_donation(user: User, person: Person) -> bool:
+    """臓器提供の意思表示 is the person's own decision: a member records their own; the insured
+    records for a household member only when that person has no account to sign in with."""
+    if user.person_id == person.pk:
+        return True
+    return user.person.is_insured and not has_account(person)
+
+
 def current_organ_donation(person: Person) -> OrganDonationIntent | None:
-    return person.organ_donation_intents.order_by("-recorded_at", "-pk").first()
+    """The newest 意思表示 that counts: for a person with an account only their own (one the
+    insured recorded before they could sign in, or for them, is not theirs)."""
+    intents = person.organ_donation_intents.all()
+    if has_account(person):
+        intents = intents.filter(recorded_by__person=person)
+    return intents.order_by("-recorded_at", "-pk").first()
 
 
 def pending_address_change(person: Person) -> AddressChangeRequest | None:

@@ -92,11 +92,20 @@ def apply_address_change(*, change: AddressChangeRequest, staff: User) -> bool:
     return True
 
 
+class NotTheirDecision(Exception):
+    """Someone else's 臓器提供の意思表示: only the person, or the insured for a household
+    member without an account."""
+
+
 def record_organ_donation(
     *, user: User, person: Person, choice: str, excluded_organs: list[str]
 ) -> tuple[OrganDonationIntent, bool]:
     """「確定」: the new 臓器提供の意思表示 (the newest is the current one). The same choice
-    confirmed again (a double submit) adds no row. Returns the record and whether it is new."""
+    confirmed again (a double submit) adds no row. Returns the record and whether it is new.
+    Raises NotTheirDecision when `user` may not decide for `person` (a member with an account
+    decides only for themself)."""
+    if not queries.may_record_organ_donation(user, person):
+        raise NotTheirDecision(person.pk)
     organs = [key for key in OrganDonationIntent.Organ.values if key in set(excluded_organs)]
     if choice == OrganDonationIntent.Choice.NONE:
         organs = []

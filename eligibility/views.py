@@ -144,6 +144,7 @@ def certificate_show(request: HttpRequest, pk: int) -> HttpResponse:
             "clock": _clock(timezone.now()),
             "back": back,
             "organ_donation": queries.current_organ_donation(person) if back else None,
+            "may_record_organ_donation": queries.may_record_organ_donation(request.user, person),
             "pending_address": queries.pending_address_change(person) if back else None,
         },
     )
@@ -199,6 +200,8 @@ def organ_donation(request: HttpRequest, pk: int) -> HttpResponse:
         return _refused(request, cert, refusal)
     person = cert.person
     context = {"cert": cert, "person": person}
+    if not queries.may_record_organ_donation(request.user, person):
+        return render(request, "eligibility/organ_not_yours.html", context, status=403)
     if request.method == "GET":
         current = queries.current_organ_donation(person)
         initial = (

@@ -390,3 +390,80 @@ def test_a_bad_organ_donation_is_refused_with_a_message(
     assert response.status_code == 200
     assert message in html
     assert not OrganDonationIntent.objects.exists()
+
+
+# Only the person decides (§4-19); the insured only for a household member without an account.
+OWN_DECISION = (
+    "山田 花子 さんはご自身のアカウントをお持ちのため、臓器提供の意思表示はご本人が"
+    "ログインして登録してください。"
+)
+PROXY_RULE = (
+    "臓器提供の意思表示は、ご本人が登録します。被保険者が代わって登録できるのは、"
+    "ご自身でログインできないご家族(アカウントをお持ちでない被扶養者)の分に限ります。"
+)
+
+
+def test_the_insured_cannot_record_organ_donation_for_a_dependent_with_an_account(
+    member_client, dependent_certificate
+):
+    url = f"/eligibility/certificate/{dependent_certificate.pk}/organ-donation/"
+
+    back = member_client.get(_show(dependent_certificate, "back")).content.decode()
+    form = member_client.get(url)
+    for step in ("confirm", "save"):
+        refused = _organ(member_client, dependent_certificate, step, choice="3", organs=())
+        assert refused.status_code == 403
+        assert OWN_DECISION in refused.content.decode()
+
+    assert url not in back  # the card does not offer the form
+    assert OWN_DECISION in back
+    assert form.status_code == 403
+    assert OWN_DECISION in form.content.decode()
+    assert 'name="choice"' not in form.content.decode()
+    assert not OrganDonationIntent.objects.exists()
+
+
+def test_the_insured_records_organ_donation_for_a_child_without_an_account(
+    member_client, insured, child
+):
+    cert = CertificateFactory(person=child)
+    url = f"/eligibility/certificate/{cert.pk}/organ-donation/"
+
+    assert url in member_client.get(_show(cert, "back")).content.decode()
+    assert PROXY_RULE in member_client.get(url).content.decode()
+    assert _organ(member_client, cert, "save", choice="3", organs=()).status_code == 302
+
+    intent = OrganDonationIntent.objects.get()
+    assert (intent.person, intent.recorded_by, intent.choice) == (child, insured, "3")
+    assert "3. 臓器を提供しません。" in _text(member_client.get(_show(cert, "back")))
+
+
+def test_the_spouse_records_her_own_organ_donation_and_only_hers_shows(
+    client, insured, dependent, dependent_certificate
+):
+    # Recorded for her by the insured before this rule: not her decision, not on her card.
+    OrganDonationIntent.objects.create(
+        person=dependent.person, recorded_by=insured, choice=OrganDonationIntent.Choice.NONE
+    )
+    client.force_login(dependent)
+
+    before = _text(client.get(_show(dependent_certificate, "back")))
+    saved = _organ(client, dependent_certificate, "save", choice="1", organs=("eyes",))
+    after = _text(client.get(_show(dependent_certificate, "back")))
+
+    assert "臓器提供の意思表示 未登録" in before
+    assert "臓器を提供しません" not in before
+    assert saved.status_code == 302
+    assert "1. 脳死後及び心臓が停止した状態のいずれでも、移植のために臓器を提供します。" in after
+    assert "提供しなくてよい臓器: 眼球" in after
+    assert OrganDonationIntent.objects.filter(recorded_by=dependent).count() == 1
+
+
+def test_the_service_refuses_a_decision_for_someone_with_an_account(insured, dependent):
+    from eligibility import services
+
+    with pytest.raises(services.NotTheirDecision):
+        services.record_organ_donation(
+            user=insured, person=dependent.person, choice="3", excluded_organs=[]
+        )
+    assert not OrganDonationIntent.objects.exists()
