@@ -20,6 +20,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -73,12 +74,19 @@ def _passkey_from(request: HttpRequest, user) -> tuple[PasskeyDevice | None, str
         return None, str(failure)
 
 
+# Each method's screen carries the manual's heading (§2-1 5., §2-3 「生体認証画面」, §2-4-5).
+HEADINGS = {
+    MfaMethod.TOTP: gettext_lazy("ワンタイムパスワードの入力"),
+    MfaMethod.EMAIL: gettext_lazy("ワンタイムパスワード (OTP) メール認証"),
+    MfaMethod.PASSKEY: gettext_lazy("生体認証"),
+}
+
+
 def _factor_page(
     request: HttpRequest,
     *,
     user,
     on_success: Callable[[object], HttpResponse],
-    heading: str,
 ) -> HttpResponse:
     factors = services.factors_of(user)
     methods = factors.methods
@@ -130,7 +138,7 @@ def _factor_page(
         request,
         "mfa/second_factor.html",
         {
-            "heading": heading,
+            "heading": HEADINGS[method],
             "method": method,
             "methods": [(m, services.METHOD_LABELS[m]) for m in methods],
             "factors": factors,
@@ -152,7 +160,6 @@ def authenticate(request: HttpRequest) -> HttpResponse:
         request,
         user=user,
         on_success=lambda device: flows.complete_login(request, device),
-        heading=_("ワンタイムパスワードの入力"),
     )
 
 
@@ -200,7 +207,6 @@ def reauthenticate_factor(request: HttpRequest) -> HttpResponse:
         request,
         user=request.user,
         on_success=lambda device: flows.complete_reauthentication(request, device),
-        heading=_("ワンタイムパスワードの入力"),
     )
 
 

@@ -415,6 +415,16 @@ def test_member_logs_in_with_password_and_passkey(client, insured, registered):
     assert device.last_used_at is not None
 
 
+def test_the_passkey_step_is_headed_biometrics_not_one_time_password(client, insured, registered):
+    _sign_in_with_password(client, insured)
+
+    html = client.get(reverse("mfa:authenticate") + "?method=passkey").content.decode()
+
+    assert '<h1 class="page-title">生体認証</h1>' in html
+    assert "<title>生体認証 |" in html
+    assert "ワンタイムパスワードの入力" not in html
+
+
 def test_a_failed_passkey_login_shows_the_message_and_is_recorded(client, insured, registered):
     _sign_in_with_password(client, insured)
     options = client.post(reverse("mfa:passkey_authenticate_options")).content.decode()

@@ -157,6 +157,22 @@ def test_email_code_login(client, insured, django_capture_on_commit_callbacks):
     assert response.url == "/"
 
 
+def test_each_method_has_the_manuals_heading(
+    client, totp_member, django_capture_on_commit_callbacks
+):
+    user, _, _ = totp_member
+    EmailDevice.objects.create(user=user, name="メール", confirmed=True)
+    _password(client)
+
+    totp = _html(client.get("/mfa/authenticate/?method=totp"))
+    with django_capture_on_commit_callbacks(execute=True):
+        email = _html(client.get("/mfa/authenticate/?method=email"))
+
+    assert '<h1 class="page-title">ワンタイムパスワードの入力</h1>' in totp
+    assert '<h1 class="page-title">ワンタイムパスワード (OTP) メール認証</h1>' in email
+    assert "ワンタイムパスワードの入力" not in email
+
+
 def test_email_code_resend_has_a_cool_down(client, insured, django_capture_on_commit_callbacks):
     _password(client)
     with django_capture_on_commit_callbacks(execute=True):
