@@ -276,6 +276,9 @@ def _totp_setup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if not ratelimit.consume(request, action="mfa_verify", user=user):
             form.add_error(None, TOO_MANY_TRIES)
+        elif wait := services.throttle_wait(device):
+            # django-otp refuses even the right code until the wait after a typo is over.
+            form.add_error("code", _throttled(wait))
         elif services.verify_totp(device, form.cleaned_data["code"]):
             services.confirm_device(
                 request=request,
@@ -314,6 +317,8 @@ def _email_setup(request: HttpRequest) -> HttpResponse:
         device = services.email_device(user)
         if not ratelimit.consume(request, action="mfa_verify", user=user):
             form.add_error(None, TOO_MANY_TRIES)
+        elif wait := services.throttle_wait(device):
+            form.add_error("code", _throttled(wait))
         elif services.verify_email_code(device, form.cleaned_data["code"]):
             request.session.pop(EMAIL_SENT_AT, None)
             services.confirm_device(request=request, device=device, name=_("メール"))

@@ -287,6 +287,37 @@ def test_totp_setup_with_the_displayed_key(reauthenticated, insured):
     assert SecurityEvent.objects.filter(user=insured, kind="mfa_added").exists()
 
 
+def test_totp_setup_right_after_a_typo_says_how_long_to_wait(reauthenticated, insured):
+    html = _html(reauthenticated.get("/mfa/setup/totp/"))
+    app = pyotp.TOTP(re.search(r'data-testid="totp-key">([A-Z2-7]+)<', html).group(1))
+    reauthenticated.post("/mfa/setup/totp/", {"code": "000000", "name": "iPhone"})
+
+    # django-otp refuses even the right code for a second after a wrong one.
+    response = reauthenticated.post("/mfa/setup/totp/", {"code": app.now(), "name": "iPhone"})
+
+    assert "ワンタイムパスワードを続けて間違えたため、1秒後にもう一度入力してください。" in _html(
+        response
+    )
+    assert WRONG_CODE not in _html(response)
+    assert not TOTPDevice.objects.filter(user=insured, confirmed=True).exists()
+
+
+def test_email_setup_right_after_a_typo_says_how_long_to_wait(client, household):
+    user = factories.UserFactory(username="k000000779", person__household=household)
+    EmailDevice.objects.filter(user=user).delete()
+    client.force_login(user)
+    device = services.email_device(user)
+    device.generate_token(valid_secs=300)
+    client.post("/mfa/setup/email/", {"code": "000000"})
+
+    response = client.post("/mfa/setup/email/", {"code": device.token})
+
+    assert "ワンタイムパスワードを続けて間違えたため、1秒後にもう一度入力してください。" in _html(
+        response
+    )
+    assert not EmailDevice.objects.get(user=user).confirmed
+
+
 def test_totp_setup_needs_both_fields_and_a_right_code(reauthenticated):
     empty = _html(reauthenticated.post("/mfa/setup/totp/", {"code": "", "name": ""}))
     wrong = _html(reauthenticated.post("/mfa/setup/totp/", {"code": "123456", "name": "x"}))
