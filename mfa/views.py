@@ -351,17 +351,27 @@ _DEVICE_MODELS = {"totp": TOTPDevice, "passkey": PasskeyDevice}
 
 @never_cache
 @member_required
-@account_flows.reauthentication_required
 def delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    """MFA-7: confirmation 「削除する」/「戻る」; the e-mail method and the last factor stay."""
+    """MFA-7: confirmation 「削除する」/「戻る」; the e-mail method and the last factor stay.
+    The last factor's refusal comes at once: re-authenticating would only lead to a no."""
     if kind not in _DEVICE_MODELS:
         raise Http404  # the e-mail method cannot be deleted (manual §3-7)
     device = get_object_or_404(_DEVICE_MODELS[kind], pk=pk, user=request.user, confirmed=True)
-    last = services.is_last_factor(device)
-    if request.method == "POST" and not last:
+    if services.is_last_factor(device):
+        return _delete_page(request, device, last=True)
+    return _confirm_delete(request, device=device)
+
+
+@account_flows.reauthentication_required
+def _confirm_delete(request: HttpRequest, *, device) -> HttpResponse:
+    if request.method == "POST":
         services.delete_device(request=request, device=device)
         messages.success(request, _("「%(name)s」を削除しました。") % {"name": device.name})
         return redirect("accounts:login_methods")
+    return _delete_page(request, device, last=False)
+
+
+def _delete_page(request: HttpRequest, device, *, last: bool) -> HttpResponse:
     return render(
         request,
         "mfa/delete.html",

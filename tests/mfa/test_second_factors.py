@@ -448,6 +448,34 @@ def test_the_last_second_factor_cannot_be_deleted(client, totp_member):
     assert TOTPDevice.objects.filter(pk=device.pk).exists()
 
 
+def test_the_last_factor_is_refused_before_any_reauthentication(client, totp_member):
+    user, device, _ = totp_member
+    client.force_login(user)
+
+    page = client.get(f"/mfa/devices/totp/{device.pk}/delete/")
+    posted = client.post(f"/mfa/devices/totp/{device.pk}/delete/")
+
+    assert page.status_code == 200  # not sent to 「続行するには再度認証してください」 first
+    assert "最後の二要素認証は削除できません。" in _html(page)
+    assert "削除する" not in _html(page)
+    assert posted.status_code == 200
+    assert TOTPDevice.objects.filter(pk=device.pk).exists()
+
+
+def test_deleting_a_factor_that_is_not_the_last_still_asks_to_reauthenticate(
+    member_client, insured
+):
+    device, _ = _totp_device(insured, name="古いiPhone")
+
+    response = member_client.get(f"/mfa/devices/totp/{device.pk}/delete/")
+    member_client.post(f"/mfa/devices/totp/{device.pk}/delete/")
+
+    assert response.url == (
+        f"/mfa/reauthenticate/?next=%2Fmfa%2Fdevices%2Ftotp%2F{device.pk}%2Fdelete%2F"
+    )
+    assert TOTPDevice.objects.filter(pk=device.pk).exists()
+
+
 def test_the_email_method_cannot_be_deleted(reauthenticated, insured):
     device = EmailDevice.objects.get(user=insured)
 
