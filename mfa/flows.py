@@ -57,6 +57,20 @@ def method_setup_url(user: User, method: str) -> str | None:
     return reverse("mfa:setup_method", args=[method])
 
 
+def setup_alternatives(user: User, method: str) -> dict:
+    """Context of a setup page's way out: the other methods (FAQ Q16: a passkey that cannot
+    be registered), and where 「戻る」 leads — the method choice during the first setup,
+    else 「ログイン方法変更」."""
+    first = not services.has_second_factor(user)
+    return {
+        "first": first,
+        "others": [
+            (other, label) for other, label in services.addable_methods(user) if other != method
+        ],
+        "back_url": reverse("mfa:choose_method" if first else "accounts:login_methods"),
+    }
+
+
 def _login_method_section(request: HttpRequest) -> dict:
     factors = services.factors_of(request.user)
     return {"factors": factors, "only_one": factors.count == 1}

@@ -93,3 +93,20 @@ class PasswordForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         error_messages={"required": _("パスワードを入力してください。")},
     )
+
+
+class MethodChoiceForm(forms.Form):
+    """「認証方法の設定」 before the first factor: the methods this account can set up."""
+
+    method = forms.ChoiceField(
+        label=_("認証方法"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("認証方法を選択してください。"),
+            "invalid_choice": _("認証方法を選択してください。"),
+        },
+    )
+
+    def __init__(self, *args, methods: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["method"].choices = methods

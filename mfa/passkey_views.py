@@ -19,8 +19,9 @@ from django.views.decorators.http import require_POST
 
 from accounts import flows as account_flows
 from accounts.forms import SIGN_OUT_EVERYWHERE
+from accounts.models import MfaMethod
 from kosmo.access import signed_in_required
-from mfa import passkeys, services
+from mfa import flows, passkeys, services
 from mfa.flows import STAGE_KEY
 from mfa.models import PasskeyDevice
 
@@ -66,13 +67,14 @@ def _failure(message, status: int = 400) -> JsonResponse:
 @_reauthentication_if_protected()
 def setup(request: HttpRequest) -> HttpResponse:
     """「🔑 セキュリティの設定」: 「登録」 starts the browser's ceremony (static/js/passkeys.js).
-    Without JavaScript or WebAuthn the page points to the other methods."""
+    The other methods are always offered: without JavaScript or WebAuthn, and after a failed
+    or cancelled ceremony (FAQ Q16), the member switches to an app or e-mail codes."""
     return render(
         request,
         "mfa/passkey_setup.html",
         {
             "sign_out_label": SIGN_OUT_EVERYWHERE,
-            "first": not services.has_second_factor(request.user),
+            **flows.setup_alternatives(request.user, MfaMethod.PASSKEY),
         },
     )
 

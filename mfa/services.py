@@ -82,6 +82,23 @@ def has_method(user: User, method: str) -> bool:
     return model.objects.filter(user=user, confirmed=True).exists()
 
 
+def addable_methods(user: User) -> list[tuple[str, str]]:
+    """(method, label) of what this account can set up now, in the manual's order: codes by
+    e-mail need an address and exist once; apps and passkeys may be added again."""
+    return [
+        (method, label)
+        for method, label in METHOD_LABELS.items()
+        if method != MfaMethod.EMAIL or (user.email and not has_method(user, method))
+    ]
+
+
+def choose_method(*, user: User, method: str) -> None:
+    """The 認証方法 the account sets up first (and is asked for first at login), changed
+    before any factor exists: a passkey that cannot be registered is no dead end (FAQ Q16)."""
+    user.mfa_method = MfaMethod(method)
+    user.save(update_fields=["mfa_method"])
+
+
 # --- Authenticator apps (TOTP, RFC 6238: SHA-1, 6 digits, 30 s, ±1 step) ---
 
 
@@ -178,7 +195,12 @@ def confirm_device(
     device.name = name
     device.confirmed = True
     device.save()
-    kind_label = METHOD_LABELS[method_of(device)]
+    method = method_of(device)
+    if first and user.mfa_method and user.mfa_method != method:
+        # The first factor is another method than the one chosen at first login: it becomes
+        # the 認証方法 (the profile shows it, the login page asks for it first).
+        choose_method(user=user, method=method)
+    kind_label = METHOD_LABELS[method]
     record_event(
         user=user,
         kind=SecurityEvent.Kind.MFA_ADDED,

@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("setup/passkey/register/", passkey_views.register, name="passkey_register"),
     path("setup/passkey/label/", passkey_views.label, name="passkey_label"),
+    path("setup/choose/", views.choose_method, name="choose_method"),
     path("setup/<str:method>/", views.setup_method, name="setup_method"),
     path("backup/", views.backup, name="backup"),
     path("devices/<str:kind>/<int:pk>/delete/", views.delete, name="delete"),

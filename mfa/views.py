@@ -28,7 +28,14 @@ from accounts import flows as account_flows
 from accounts.models import MfaMethod
 from kosmo.access import member_required, signed_in_required
 from mfa import flows, passkey_views, passkeys, services
-from mfa.forms import WRONG_CODE, EmailCodeForm, PasswordForm, TotpForm, TotpSetupForm
+from mfa.forms import (
+    WRONG_CODE,
+    EmailCodeForm,
+    MethodChoiceForm,
+    PasswordForm,
+    TotpForm,
+    TotpSetupForm,
+)
 from mfa.models import PasskeyDevice
 
 TOO_MANY_TRIES = _(
@@ -240,13 +247,29 @@ def setup(request: HttpRequest) -> HttpResponse:
     no first-login journey, choose their method here before /admin/ opens."""
     user = request.user
     if request.member is None and not user.mfa_method:
-        methods = [
-            (method, label)
-            for method, label in services.METHOD_LABELS.items()
-            if method != MfaMethod.EMAIL or user.email
-        ]
+        methods = services.addable_methods(user)
         return render(request, "mfa/staff_setup.html", {"methods": methods})
     return redirect("mfa:setup_method", user.mfa_method or MfaMethod.TOTP)
+
+
+@never_cache
+@signed_in_required
+def choose_method(request: HttpRequest) -> HttpResponse:
+    """「認証方法の設定」 before the first factor exists: the member changes the method chosen
+    at the user-ID step (e.g. to e-mail codes after a passkey could not be registered), and
+    the next login resumes with the new one. Later, methods are added from 「ログイン方法変更」."""
+    user = request.user
+    if services.has_second_factor(user):
+        return redirect("accounts:login_methods" if request.member else "admin:index")
+    form = MethodChoiceForm(
+        request.POST or None,
+        methods=services.addable_methods(user),
+        initial={"method": user.mfa_method or None},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.choose_method(user=user, method=form.cleaned_data["method"])
+        return redirect("mfa:setup_method", form.cleaned_data["method"])
+    return render(request, "mfa/choose_method.html", {"form": form})
 
 
 @never_cache
@@ -297,7 +320,7 @@ def _totp_setup(request: HttpRequest) -> HttpResponse:
             "form": form,
             "qr": _qr_data_uri(uri),
             "key": services.totp_base32(device),
-            "first": not services.has_second_factor(user),
+            **flows.setup_alternatives(user, MfaMethod.TOTP),
         },
     )
 
@@ -328,7 +351,14 @@ def _email_setup(request: HttpRequest) -> HttpResponse:
     elif request.method == "GET":
         notice = _send_email_code(request, user, force=False)
     return render(
-        request, "mfa/email_setup.html", {"form": form, "notice": notice, "email": user.email}
+        request,
+        "mfa/email_setup.html",
+        {
+            "form": form,
+            "notice": notice,
+            "email": user.email,
+            **flows.setup_alternatives(user, MfaMethod.EMAIL),
+        },
     )
 
 
