@@ -17,7 +17,9 @@ def _password(page):
 def test_member_logs_in_with_an_emailed_code(page, demo_portal):
     _password(page)
 
-    expect(page.get_by_role("heading", name="ワンタイムパスワードの入力")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="ワンタイムパスワード (OTP) メール認証")
+    ).to_be_visible()
     page.get_by_label("ワンタイムパスワード").fill("000000")
     page.get_by_role("button", name="トップページへ").click()
     expect(page.get_by_text("ワンタイムパスワードが正しくありません").first).to_be_visible()
