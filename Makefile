@@ -15,6 +15,8 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# seed_demo ends with the portals' addresses (http://kosmo.localhost:8000/, …): the server
+# listens on 127.0.0.1, which browsers reach by those names, but 127.0.0.1 itself is no union's.
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo

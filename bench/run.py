@@ -47,7 +47,7 @@ from server import (
 BENCH_DIR = Path(__file__).resolve().parent
 DEFAULT_OUTPUT = BENCH_DIR / "results" / "latest.json"
 MEMBER_USERNAME = "yamada_taro"  # the demo member of `manage.py seed_demo`
-UNION_HOST = "127.0.0.1"  # the demo union "kosmo" is served at this host name
+UNION_HOST = "kosmo.localhost"  # the demo union "kosmo" is served at this host name
 BASELINE = "healthz"
 HEADLINE = "home_member"
 SUITES = ("all", "web", "medical")

@@ -166,7 +166,7 @@ def django_env(url: str, work_dir: Path) -> dict[str, str]:
         DATABASE_URL=url,
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS=f"127.0.0.1,localhost,{SYNTHETIC_UNION_HOST}",
+        ALLOWED_HOSTS=f"127.0.0.1,localhost,kosmo.localhost,{SYNTHETIC_UNION_HOST}",
         STATIC_ROOT=str(work_dir / "static"),
         MEDIA_ROOT=str(work_dir / "media"),
         PRIVATE_MEDIA_ROOT=str(work_dir / "private_media"),

@@ -841,7 +841,11 @@ def test_the_clerk_cannot_change_her_unions_host_tier_or_features(clerk_client, 
     assert shown.status_code == 200  # she may read her union's settings
     assert response.status_code == 403
     kosmo.refresh_from_db()
-    assert (kosmo.domain, kosmo.tier, kosmo.name) == ("127.0.0.1", "rich", "コスモ健康保険組合")
+    assert (kosmo.domain, kosmo.tier, kosmo.name) == (
+        "kosmo.localhost",
+        "rich",
+        "コスモ健康保険組合",
+    )
     unions = clerk_client.get("/admin/kosmo/union/")
     assert "さくら健康保険組合" not in text(unions)
 

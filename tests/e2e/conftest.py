@@ -70,6 +70,21 @@ def demo_portal(live_server):
     Union.objects.filter(slug="kosmo").update(domain="localhost")
 
 
+@pytest.fixture
+def demo_hosts(live_server):
+    """The demo data as `make run` serves it: each union on its own *.localhost name (which
+    browsers send to this machine), with the live server's port. Returns {slug: base URL}."""
+    from urllib.parse import urlsplit
+
+    from django.core.management import call_command
+
+    from kosmo.models import Union
+
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    port = urlsplit(live_server.url).port
+    return {union.slug: f"http://{union.domain}:{port}" for union in Union.objects.all()}
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item, call):
     report = yield

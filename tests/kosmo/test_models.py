@@ -70,10 +70,11 @@ def test_seed_demo_can_run_twice(db, capsys):
 def test_demo_member_can_sign_in(client, db):
     call_command("seed_demo")
 
-    response = factories.sign_in(client, "yamada_taro", "Kosmo-demo-2026", HTTP_HOST="127.0.0.1")
+    host = "kosmo.localhost"  # the rich demo union's portal
+    response = factories.sign_in(client, "yamada_taro", "Kosmo-demo-2026", HTTP_HOST=host)
 
     assert response.status_code == 302
-    assert "山田 太郎" in client.get("/", HTTP_HOST="127.0.0.1").content.decode()
+    assert "山田 太郎" in client.get("/", HTTP_HOST=host).content.decode()
 
 
 def test_staff_admin_lists_only_their_unions_persons(client, staff, insured, other_union_member):

@@ -19,9 +19,12 @@ class Command(BaseCommand):
                 if config.name != "kosmo" and module_has_submodule(config.module, "demo"):
                     lines += import_module(f"{config.name}.demo").seed(unions) or []
         self.stdout.write(self.style.SUCCESS("デモデータを用意しました。"))
+        for line in lines:
+            self.stdout.write(line)
+        # Last, just above runserver's banner, whose http://127.0.0.1:8000/ serves no union:
+        # each portal has a *.localhost name (browsers send it here and accept it for passkeys).
+        self.stdout.write(self.style.SUCCESS("デモのポータル (ブラウザでこのアドレスを開きます):"))
         for union in unions.values():
             self.stdout.write(
                 f"  {union.name}: http://{union.domain}:8000/ ({union.get_tier_display()})"
             )
-        for line in lines:
-            self.stdout.write(line)
