@@ -9,8 +9,9 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from accounts import demo as account_demo
+from accounts.models import User
 from mfa.models import PasskeyDevice
-from tests.e2e.steps import sign_in
+from tests.e2e.steps import latest_code, sign_in, sign_in_with_email_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -166,3 +167,95 @@ def test_failed_biometrics_show_the_manual_messages_and_retry_succeeds(page, dem
 
     _log_out_and_in_with_passkey(page, before_next=fail_once)
     assert PasskeyDevice.objects.get(name="会社のPC").sign_count >= 1
+
+
+# --- FAQ Q16: a passkey that cannot be registered is no dead end --------------------------------
+
+SWITCH_TO_EMAIL = "ワンタイムパスワード (OTP) メール認証に変更する"
+
+
+@pytest.mark.parametrize("viewport", ["phone"], indirect=True)
+def test_fresh_member_whose_passkey_fails_switches_to_email_codes_and_finishes(page, demo_hosts):
+    page.base_url = demo_hosts["kosmo"]
+    _walk_first_login_choosing_biometrics(page)
+
+    expect(page.get_by_role("heading", name="セキュリティの設定")).to_be_visible()
+    # A browser with WebAuthn hides the 'unsupported' notice, not the other methods.
+    expect(
+        page.get_by_role("region", name="他の認証方法").get_by_role("button", name=SWITCH_TO_EMAIL)
+    ).to_be_visible()
+
+    # The member cancels the device's prompt (the authenticator refuses: no user verification).
+    cdp, authenticator_id = _add_virtual_authenticator(page)
+    cdp.send(
+        "WebAuthn.setUserVerified", {"authenticatorId": authenticator_id, "isUserVerified": False}
+    )
+    page.get_by_role("button", name="登録", exact=True).click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("セキュリティキーの登録が無効です")
+    expect(alert.get_by_role("button", name="再試行")).to_be_visible()
+    alert.get_by_role("button", name=SWITCH_TO_EMAIL).click()
+
+    expect(
+        page.get_by_role("heading", name="ワンタイムパスワード (OTP) メール認証")
+    ).to_be_visible()
+    page.get_by_label("ワンタイムパスワード").fill(latest_code("suzuki.makoto@example.jp"))
+    page.get_by_role("button", name="実行").click()
+
+    expect(page.get_by_text("初回ログインの設定が完了しました。")).to_be_visible()
+    page.get_by_role("link", name="あとで登録する").click()
+    expect(page.get_by_role("link", name="鈴木 誠")).to_be_visible()
+    assert page.url == demo_hosts["kosmo"] + "/"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    member = User.objects.get(username=NEW_USER_ID)
+    assert (member.mfa_method, member.is_temporary_id) == ("email", False)
+    assert not PasskeyDevice.objects.filter(user=member).exists()
+
+
+# --- Every demo union on a host name a browser accepts as relying party -------------------------
+
+
+@pytest.mark.parametrize(
+    "slug, user_id, name",
+    [("kosmo", "yamada_taro", "山田 太郎"), ("sakura", "tanaka_ichiro", "田中 一郎")],
+)
+@pytest.mark.parametrize("viewport", ["phone"], indirect=True)
+def test_a_passkey_registers_and_signs_in_on_each_demo_union(page, demo_hosts, slug, user_id, name):
+    page.base_url = demo_hosts[slug]
+    address = f"{user_id.replace('_', '.')}@example.jp"
+    cdp, authenticator_id = _add_virtual_authenticator(page)
+    sign_in_with_email_code(page, user_id, account_demo.DEMO_PASSWORD, address)
+    expect(page.get_by_role("link", name=name)).to_be_visible()
+
+    page.get_by_role("button", name="メニュー").click()
+    page.get_by_role("link", name="ログイン方法変更").click()
+    page.locator(".method-row", has_text="生体認証は未設定").get_by_role(
+        "link", name="設定"
+    ).click()
+    expect(page.get_by_role("heading", name="続行するには再度認証してください")).to_be_visible()
+    page.get_by_label("パスワード", exact=True).fill(account_demo.DEMO_PASSWORD)
+    page.get_by_role("button", name="ログイン").click()
+    page.get_by_label("ワンタイムパスワード").fill(latest_code(address))
+    page.get_by_role("button", name="トップページへ").click()
+
+    expect(page.get_by_role("heading", name="セキュリティの設定")).to_be_visible()
+    page.get_by_role("button", name="登録", exact=True).click()
+    expect(page.get_by_role("heading", name="認証ラベルの登録")).to_be_visible()
+    page.get_by_label("パスキー").fill("わたしのスマホ")
+    page.get_by_role("button", name="OK").click()
+    expect(page.get_by_text("わたしのスマホ")).to_be_visible()
+    [credential] = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator_id})[
+        "credentials"
+    ]
+    assert credential["rpId"] == f"{slug}.localhost"
+
+    page.get_by_role("link", name=name).click()
+    page.get_by_role("button", name="ログアウトする").click()
+    sign_in(page, user_id, account_demo.DEMO_PASSWORD)
+    page.get_by_role("link", name="生体認証", exact=True).click()
+    expect(page.get_by_role("heading", name="生体認証")).to_be_visible()
+    page.get_by_role("button", name="次へ").click()
+
+    expect(page.get_by_role("link", name=name)).to_be_visible()
+    assert page.url == demo_hosts[slug] + "/"
+    assert PasskeyDevice.objects.get(user__username=user_id, name="わたしのスマホ").sign_count >= 1
