@@ -17,6 +17,7 @@ from accounts import flows
 # Pages a member may open while first-login steps are pending.
 _OPEN_PREFIXES = ("/static/", "/media/", "/admin/", "/healthz", "/branding.css")
 _OPEN_URL_NAMES = ("account_logout", "accounts:email_verified", "accounts:keepalive")
+_OPEN_URL_NAMES += ("notices:guide", "notices:faq")  # help, public, so also mid-journey
 LAST_ACTIVITY = "kosmo_last_activity"
 _TOUCH_EVERY = dt.timedelta(seconds=60)
 

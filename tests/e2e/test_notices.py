@@ -62,7 +62,7 @@ def test_member_reads_news_and_replies_to_my_mail(page, demo_portal, viewport, t
 
     # ヘルプ・サポート → よくある質問: category → question → answer
     page.locator("summary", has_text="個人メニュー").click()
-    page.get_by_role("link", name="よくある質問").click()
+    page.locator(".user-menu").get_by_role("link", name="よくある質問").click()
     page.get_by_text("ログインに関するよくある質問").click()
     page.get_by_text("パスワードがロックされました").click()
     answer = page.locator("details.faq", has_text="パスワードがロックされました")

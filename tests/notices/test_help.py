@@ -1,8 +1,11 @@
 """NTC-5 ヘルプ: ご利用案内 and よくある質問 (the manual's login FAQ Q1–Q18, §5-2)."""
 
+import re
+
 from notices.help_content import LOGIN_FAQ
 from notices.models import FaqCategory, FaqQuestion, GuideSection
 from notices.queries import faq_categories
+from tests import factories
 
 
 def _html(response):
@@ -72,3 +75,55 @@ def test_faq_page_takes_two_queries_however_many_questions(
     )
     with django_assert_num_queries(2):
         client.get("/notices/help/faq/")
+
+
+def test_the_public_top_page_and_the_login_page_link_to_help(client, union):
+    for path in ("/", "/accounts/login/"):
+        html = _html(client.get(path))
+        assert 'href="/notices/help/guide/">ご利用案内<' in html, path
+        assert 'href="/notices/help/faq/">よくある質問<' in html, path
+    login = _html(client.get("/accounts/login/"))
+    assert 'href="/notices/help/faq/">ログインでお困りの方(よくある質問)<' in login
+
+
+def test_help_stays_reachable_during_the_first_login(client, household):
+    issued = factories.IssuedUserFactory(username="k000000123", person__household=household)
+    client.force_login(issued)
+
+    assert client.get("/").status_code == 302  # the journey's first step
+    for path in ("/notices/help/guide/", "/notices/help/faq/"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert 'href="/notices/help/faq/">よくある質問<' in _html(response)
+
+
+def _answer(html, number):
+    """The answer block of A<number> on the FAQ page."""
+    start = html.index(f'aria-hidden="true">A{number}</span>')
+    return html[start : html.index("</details>", start)]
+
+
+def test_a_two_paragraph_answer_is_one_column_of_paragraphs(client, union):
+    html = _html(client.get("/notices/help/faq/"))
+
+    for number in (7, 17):
+        answer = _answer(html, number)
+        text = re.search(r'<div class="faq__text">(.*?)</div>', answer, re.S).group(1)
+        assert text.count("<p>") == 2, number
+        assert re.fullmatch(r"<p>.*?</p><p>.*?</p>", text, re.S), number
+    assert "<p>利用可能です。ただし、" in _answer(html, 15)
+
+
+def test_answers_link_the_manual_chapters_they_cite_to_their_pages(client, union):
+    html = _html(client.get("/notices/help/faq/"))
+
+    reset = '手順「<a href="/accounts/password/reset/">3- 【3】 パスワードを忘れた場合</a>」'
+    assert reset in _answer(html, 3) and reset in _answer(html, 4)
+    assert (
+        '手順「<a href="/accounts/password/reset/">3-【3】パスワードを忘れた場合</a>」'
+        in _answer(html, 14)
+    )
+    methods = '<a href="/accounts/login-methods/">'
+    assert f"{methods}3-【7】 Authenticatorの追加登録</a>" in _answer(html, 11)
+    assert f"{methods}3-【7】 Authenticatorの削除</a>" in _answer(html, 12)
+    assert f"{methods}3-6. 多要素認証の追加登録</a>" in _answer(html, 18)
