@@ -60,6 +60,7 @@ def test_passkey_registration_on_a_demo_portal_names_its_host_as_relying_party(
     options = json.loads(client.post("/mfa/setup/passkey/register/options/").content)
 
     assert options["rp"]["id"] == union.domain
+    assert not _is_ip(options["rp"]["id"])
 
 
 def test_make_run_ends_with_the_portals_addresses(demo):
