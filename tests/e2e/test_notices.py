@@ -70,3 +70,58 @@ def test_member_reads_news_and_replies_to_my_mail(page, demo_portal, viewport, t
 
     if viewport == "phone":
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+# The tops and bottoms of an answer's paragraphs, in order.
+PARAGRAPH_BOXES = """(answer) => [...answer.querySelectorAll('.faq__text > p')].map((p) => {
+  const box = p.getBoundingClientRect();
+  return {top: box.top, bottom: box.bottom, left: box.left, width: box.width};
+})"""
+
+
+def _open_question(page, question):
+    page.locator("summary.faq__question", has_text=question).click()
+    return page.locator("details.faq", has_text=question).locator(".faq__answer")
+
+
+def test_help_is_found_from_the_top_page_the_login_and_the_first_login(page, demo_portal):
+    from accounts import demo
+
+    page.goto(page.base_url + "/")
+    help_links = page.get_by_role("navigation", name="ヘルプ・サポート")
+    help_links.get_by_role("link", name="よくある質問").click()
+    expect(page.get_by_role("heading", name="よくある質問")).to_be_visible()
+
+    page.goto(page.base_url + "/accounts/login/")
+    page.get_by_role("link", name="ログインでお困りの方(よくある質問)").click()
+    expect(page.get_by_role("heading", name="よくある質問")).to_be_visible()
+
+    # A freshly issued account, stopped at the first step of the first login.
+    page.goto(page.base_url + "/accounts/login/")
+    page.get_by_label("ユーザID").fill(demo.FRESH_USER_ID)
+    page.get_by_label("パスワード", exact=True).fill(demo.FRESH_PASSWORD)
+    page.get_by_role("button", name="ログイン").click()
+    expect(page.get_by_role("heading", name="本人確認")).to_be_visible()
+    help_links.get_by_role("link", name="ご利用案内").click()
+    expect(page.get_by_role("heading", name="ご利用案内")).to_be_visible()
+    page.get_by_role("link", name="よくある質問").first.click()
+    expect(page.get_by_role("heading", name="よくある質問")).to_be_visible()
+
+
+def test_faq_answers_read_as_paragraphs_and_link_the_chapters_they_cite(page, demo_portal):
+    page.goto(page.base_url + "/notices/help/faq/")
+    page.get_by_text("ログインに関するよくある質問").click()
+
+    for question in (
+        "KOSMO Webパスワードポリシーを教えてください",
+        "スマートフォンでQRコードが読み取れない場合の対処方法がありますか",
+    ):
+        answer = _open_question(page, question)
+        first, second = answer.evaluate(PARAGRAPH_BOXES)
+        assert second["top"] >= first["bottom"], question  # one below the other
+        assert first["left"] == second["left"], question
+        assert first["width"] >= answer.bounding_box()["width"] * 0.8, question
+
+    answer = _open_question(page, "パスワードを忘れました")
+    answer.get_by_role("link", name="3- 【3】 パスワードを忘れた場合").click()
+    expect(page.get_by_role("heading", name="パスワードを忘れた方はこちら")).to_be_visible()
