@@ -8,6 +8,7 @@ import re
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.models import EmailAddress
 from django import forms
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -209,6 +210,8 @@ class PasswordForm(forms.Form):
         )
         if self.user.check_password(password):
             raise ValidationError(validators.PASSWORD_IS_CURRENT, code="is_current")
+        # Django's checks (AUTH_PASSWORD_VALIDATORS): common passwords, too like the user ID.
+        password_validation.validate_password(password, user=self.user)
         return password
 
     def clean(self):

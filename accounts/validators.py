@@ -10,6 +10,7 @@ import re
 import string
 import unicodedata
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -62,7 +63,9 @@ USER_ID_FORBIDDEN_LIST = [
     ("`", _("バッククォート")),
 ]
 
-PASSWORD_SYMBOLS = string.punctuation  # !"#$%&'()*+,-./:;<=>?@[\]^_`{|}~
+# The ASCII symbols, and 「¥」 (manual §2-1 and FAQ Q7 list it: a Japanese keyboard's yen key,
+# which some systems type as U+00A5 and others as the backslash).
+PASSWORD_SYMBOLS = string.punctuation + "¥"  # !"#$%&'()*+,-./:;<=>?@[\]^_`{|}~¥
 PASSWORD_ALLOWED = frozenset(string.ascii_letters + string.digits + PASSWORD_SYMBOLS)
 PASSWORD_TOO_SHORT = _("パスワードは%(min)d文字以上で入力してください。")
 PASSWORD_TOO_LONG = _("パスワードは%(max)d文字以内で入力してください。")
@@ -158,3 +161,34 @@ def validate_password_for(password: str, *, union: Union | None, user_id: str) -
         errors.append(ValidationError(PASSWORD_IS_USER_ID, code="is_user_id"))
     if errors:
         raise ValidationError(errors)
+
+
+# Django's own checks (settings.AUTH_PASSWORD_VALIDATORS), in the manual's language. They run
+# after the rules above (accounts.forms.PasswordForm), on every page that sets a password.
+
+
+class CommonPasswordValidator(password_validation.CommonPasswordValidator):
+    """Refuses the 20,000 most common passwords (``password``, ``qwerty123`` …)."""
+
+    def get_error_message(self) -> str:
+        return _(
+            "よく使われているパスワードのため、設定できません。別のパスワードを入力してください。"
+        )
+
+    def get_help_text(self) -> str:
+        return _("よく使われているパスワードは設定できません。")
+
+
+class UserAttributeSimilarityValidator(password_validation.UserAttributeSimilarityValidator):
+    """Refuses a password too close to the user ID or the e-mail address."""
+
+    def __init__(self, user_attributes=("username", "email"), max_similarity: float = 0.7):
+        super().__init__(user_attributes=user_attributes, max_similarity=max_similarity)
+
+    def get_error_message(self) -> str:
+        return _(
+            "%(verbose_name)sに似たパスワードは設定できません。別のパスワードを入力してください。"
+        )
+
+    def get_help_text(self) -> str:
+        return _("ユーザIDやメールアドレスに似たパスワードは設定できません。")

@@ -269,8 +269,11 @@ CONTENT_SECURITY_POLICY = (
     "form-action 'self'; frame-ancestors 'none'"
 )
 
+# Lengths, characters and classes are the union's policy (validators.validate_password_for);
+# these add Django's common-password and similarity checks, with Japanese messages.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "accounts.validators.CommonPasswordValidator"},
+    {"NAME": "accounts.validators.UserAttributeSimilarityValidator"},
 ]
 
 # --- Tenancy -----------------------------------------------------------------------------------
