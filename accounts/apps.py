@@ -9,15 +9,21 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from allauth.account.signals import user_logged_in
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import post_delete, post_migrate, post_save
 
-        from accounts import lockout, roles
+        from accounts import lockout, queries, roles
+        from accounts.models import TermsVersion
 
         # Every completed login (after any second factor): reset the failure count, record it,
         # and alert the member about a new browser.
         user_logged_in.connect(lockout.on_user_logged_in, dispatch_uid="accounts.lockout.login")
         # The staff roles follow accounts.roles after every migrate, and survive a flush.
         post_migrate.connect(roles.on_post_migrate, dispatch_uid="accounts.roles")
+        # Open sessions compare their consented terms with the cached terms in force.
+        for signal in (post_save, post_delete):
+            signal.connect(
+                queries.on_terms_changed, sender=TermsVersion, dispatch_uid="accounts.terms"
+            )
 
 
 class AllauthAccountConfig(allauth_apps.AccountConfig):

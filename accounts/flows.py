@@ -111,12 +111,22 @@ def reauthentication_required(view):
 
 
 JOURNEY_DONE = "kosmo_journey_done"
+# The terms in force when this session last passed every step (0: the union had none). A
+# version published later makes the session check again, so the member consents at the next
+# request, also in a session kept for 14 days with 「ログイン状態の保存」.
+TERMS_CHECKED = "kosmo_terms_checked"
+
+
+def _terms_in_force(request: HttpRequest) -> int:
+    return queries.terms_in_force_id(getattr(request, "union", None)) or 0
 
 
 def finish(request: HttpRequest) -> bool:
-    """Nothing is pending: open the portal for this session (no more checks until the next
-    login) and drop the temporary-ID flag. True when this completed a first login."""
+    """Nothing is pending: open the portal for this session (no more checks until the union
+    publishes new terms) and drop the temporary-ID flag. True when this completed a first
+    login."""
     request.session[JOURNEY_DONE] = True
+    request.session[TERMS_CHECKED] = _terms_in_force(request)
     completed = finish_first_login(user=request.user)
     if completed:
         messages.success(request, _("初回ログインの設定が完了しました。"))
@@ -124,8 +134,10 @@ def finish(request: HttpRequest) -> bool:
 
 
 def journey_done(request: HttpRequest) -> bool:
-    """Whether this session has already passed every step (checked once per login)."""
-    if request.session.get(JOURNEY_DONE):
+    """Whether this session has already passed every step (checked once per login, and
+    again when the union's terms in force change; that costs no query while they don't)."""
+    session = request.session
+    if session.get(JOURNEY_DONE) and session.get(TERMS_CHECKED) == _terms_in_force(request):
         return True
     if pending_step(request.user) is None:
         finish(request)

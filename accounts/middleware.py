@@ -26,7 +26,8 @@ class FirstLoginMiddleware:
     """A member with pending first-login steps (or new terms) sees only the next step.
 
     Checked on each request until the session has passed every step once; after that the
-    session is marked and costs nothing (terms published later apply at the next login).
+    session is marked and only compares its terms with the union's terms in force (cached),
+    so terms published later lead to 「同意する」 at the session's next request.
     """
 
     def __init__(self, get_response):

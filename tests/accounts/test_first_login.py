@@ -327,7 +327,7 @@ def test_new_terms_version_is_shown_at_the_next_login(client, insured, union, te
     newer = TermsVersion.objects.create(
         union=union, version="2.0", body="第1条 改定", published_at=timezone.now()
     )
-    assert client.get("/").status_code == 200  # this session already passed the check
+    assert client.get("/").url == "/accounts/terms/"  # at once, in this open session too
     client.post("/accounts/logout/")
     factories.sign_in(client, "yamada_taro")
 
