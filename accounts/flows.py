@@ -96,6 +96,12 @@ def recently_reauthenticated(request: HttpRequest) -> bool:
     return at is not None and time.time() - at <= settings.MFA_REAUTHENTICATION_SECONDS
 
 
+def redirect_to_reauthenticate(next_url: str):
+    """Re-authenticate, then come back to `next_url`."""
+    query = urlencode({"next": next_url})
+    return redirect(f"{reverse(REAUTHENTICATE_URL_NAME)}?{query}")
+
+
 def reauthentication_required(view):
     """Guard a sensitive page (e-mail, password, second factors): re-authenticate first,
     then come back to it."""
@@ -103,8 +109,7 @@ def reauthentication_required(view):
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs):
         if not recently_reauthenticated(request):
-            query = urlencode({"next": request.get_full_path()})
-            return redirect(f"{reverse(REAUTHENTICATE_URL_NAME)}?{query}")
+            return redirect_to_reauthenticate(request.get_full_path())
         return view(request, *args, **kwargs)
 
     return wrapped

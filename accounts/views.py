@@ -30,6 +30,12 @@ TOO_MANY_TRIES = _(
 )
 
 
+PENDING_USER_ID = "kosmo_pending_user_id"
+USER_ID_NEEDS_REAUTHENTICATION = _(
+    "ユーザIDを変更するには、再度認証してください。認証後、「変更」をもう一度押してください。"
+)
+
+
 def _continue(request: HttpRequest) -> HttpResponse:
     """Go to the next pending step, or finish the first login and open the portal."""
     step = flows.pending_step(request.user)
@@ -160,11 +166,20 @@ def profile(request: HttpRequest) -> HttpResponse:
         user=user,
         initial={
             "language": user.language,
-            "user_id": user.username,
+            # A user ID typed before re-authenticating is offered again (not yet saved).
+            "user_id": request.session.pop(PENDING_USER_ID, user.username),
             "mfa_method": user.mfa_method,
         },
     )
     if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["user_id"] != user.username and not flows.recently_reauthenticated(
+            request
+        ):
+            # The user ID is the login: changing it asks again for the password and a second
+            # factor, as e-mail and password changes do (MFA-9).
+            request.session[PENDING_USER_ID] = form.cleaned_data["user_id"]
+            messages.info(request, USER_ID_NEEDS_REAUTHENTICATION)
+            return flows.redirect_to_reauthenticate(reverse("accounts:profile"))
         services.update_profile(
             user=user,
             user_id=form.cleaned_data["user_id"],

@@ -441,6 +441,7 @@ def test_profile_shows_the_manuals_fields(member_client):
 
 
 def test_profile_changes_the_user_id_in_lower_case(member_client, insured):
+    _reauthenticate(member_client)
     response = member_client.post(
         "/accounts/profile/", {"language": "ja", "user_id": "Taro_Yamada", "mfa_method": "totp"}
     )
