@@ -8,6 +8,7 @@ from accounts.validators import normalize_user_id
 from kosmo.mail import send_templated_mail
 
 INVALID_LOGIN = _("無効なユーザIDまたはパスワードです。")
+LOGGED_IN_MESSAGE = "account/messages/logged_in.txt"
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -52,6 +53,30 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def authentication_failed(self, request, **credentials) -> None:
         lockout.login_failed(request, credentials.get("username", ""))
+
+    def add_message(
+        self,
+        request,
+        level,
+        message_template=None,
+        message_context=None,
+        extra_tags="",
+        message=None,
+    ) -> None:
+        # 「ユーザー … としてログインしました。」 only once the portal is open: a member with
+        # first-login steps pending (birth date, terms …) is not signed in to the portal yet.
+        if message_template == LOGGED_IN_MESSAGE:
+            user = (message_context or {}).get("user") or request.user
+            if flows.pending_step(user) is not None:
+                return
+        super().add_message(
+            request,
+            level,
+            message_template=message_template,
+            message_context=message_context,
+            extra_tags=extra_tags,
+            message=message,
+        )
 
     def get_login_stages(self) -> list[str]:
         return [*super().get_login_stages(), *flows.LOGIN_STAGES]
