@@ -110,6 +110,7 @@ def on_post_migrate(sender, apps=None, **kwargs) -> None:
     up to date (connected in AccountsConfig.ready)."""
     from django.apps import apps as global_apps
 
-    if apps is None or sender is not list(global_apps.get_app_configs())[-1]:
+    if sender is not list(global_apps.get_app_configs())[-1]:
         return
+    apps = apps or global_apps  # a flush sends post_migrate without the migration's apps
     sync_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
