@@ -60,8 +60,8 @@ def test_security_log_lists_the_members_own_events(member_client, insured):
         "198.51.100.2",
         "失敗",
     )
-    assert "<td>2026年11月25日 22:15</td>" in html
-    assert "<td>Chrome / Windows</td>" in html
+    assert '<td data-label="日時">2026年11月25日 22:15</td>' in html
+    assert '<td data-label="ブラウザ/OS">Chrome / Windows</td>' in html
 
 
 def test_security_log_never_shows_another_members_events(
