@@ -167,6 +167,17 @@ def validate_password_for(password: str, *, union: Union | None, user_id: str) -
 # after the rules above (accounts.forms.PasswordForm), on every page that sets a password.
 
 
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Eight characters at least, where no union's policy applies (createsuperuser, admin's
+    password forms); a union's own minimum is never below it (Union.password_min_length)."""
+
+    def get_error_message(self) -> str:
+        return str(PASSWORD_TOO_SHORT) % {"min": self.min_length}
+
+    def get_help_text(self) -> str:
+        return str(PASSWORD_TOO_SHORT) % {"min": self.min_length}
+
+
 class CommonPasswordValidator(password_validation.CommonPasswordValidator):
     """Refuses the 20,000 most common passwords (``password``, ``qwerty123`` …)."""
 

@@ -270,8 +270,10 @@ CONTENT_SECURITY_POLICY = (
 )
 
 # Lengths, characters and classes are the union's policy (validators.validate_password_for);
-# these add Django's common-password and similarity checks, with Japanese messages.
+# these add Django's common-password and similarity checks, with Japanese messages, and keep
+# eight characters where no union's policy applies (createsuperuser, admin's password forms).
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "accounts.validators.MinimumLengthValidator"},
     {"NAME": "accounts.validators.CommonPasswordValidator"},
     {"NAME": "accounts.validators.UserAttributeSimilarityValidator"},
 ]
