@@ -1,7 +1,10 @@
 """Issue 16: password rules — 「¥」 allowed as the manual says, common passwords and ones like
 the user ID refused (Django's validators, in Japanese) on every page that sets a password."""
 
+import pytest
 from allauth.account.models import EmailAddress
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from tests import factories
@@ -88,3 +91,11 @@ def test_a_common_password_is_refused_on_the_reset_page(
     assert COMMON in html(done)
     insured.refresh_from_db()
     assert insured.check_password(PASSWORD)
+
+
+def test_without_a_union_policy_eight_characters_are_still_asked_for_in_japanese(db):
+    # createsuperuser and admin's password forms run only AUTH_PASSWORD_VALIDATORS.
+    with pytest.raises(ValidationError) as refused:
+        password_validation.validate_password("Ab1-xyz")
+
+    assert refused.value.messages == ["パスワードは8文字以上で入力してください。"]
