@@ -48,8 +48,11 @@ class AccountAdapter(DefaultAccountAdapter):
     def authenticate(self, request, **credentials):
         login = normalize_user_id(credentials.get("username"))
         credentials["username"] = login
-        lockout.refuse_if_locked(request, login)
-        return super().authenticate(request, **credentials)
+        user = super().authenticate(request, **credentials)
+        if user is not None:
+            # The password was right: only now may the lock be told (accounts.lockout).
+            lockout.refuse_if_locked(request, user)
+        return user
 
     def authentication_failed(self, request, **credentials) -> None:
         lockout.login_failed(request, credentials.get("username", ""))

@@ -19,12 +19,19 @@ The policy, per account (counted on the `User` row, so every web process agrees)
     temporary lockouts): at the 20th consecutive failure the account is locked until union
     staff lift it (「アカウントロック」, `unlock`).
 
-While an account is locked, `refuse_if_locked` refuses it before the password is checked, so
-a correct password is refused too and guesses made during a lock are not counted. An
-attacker thus gets five guesses, then one every 15 minutes; after 19 they must stay quiet for
-12 hours or lock the account for good, which the member (by e-mail) and the union notice.
+The password is always checked first. While an account is locked, a correct password is
+refused by `refuse_if_locked` with the lock message (which lock, until when, whom to call);
+a wrong one gets the generic wrong-password answer and is not counted. So only someone who
+knows the password learns that the account exists and is locked: an unknown ID, a wrong
+password and a locked ID with a wrong password all get the same answer, even the failure
+that locks (the member learns of the lock by e-mail and at their next right password).
+An attacker thus gets five guesses, then one every 15 minutes; after 19 they must stay quiet
+for 12 hours or lock the account for good, which the member (by e-mail) and the union notice.
 Anyone who knows a user ID can lock that account on purpose: the price of Keycloak's
 permanent lockout, answered by the member's mail and staff's 「ロックを解除する」.
+
+A completed 「パスワードを忘れた方はこちら」 reset proves control of the account's mailbox and
+lifts a temporary lock (`lift_temporary_lock`); the permanent lock stays until staff lift it.
 
 Per client address, allauth's ``login_failed`` rate limit (settings.ACCOUNT_RATE_LIMITS)
 already applies, so this module does not count addresses.
@@ -83,6 +90,8 @@ ACCOUNT_LOCKED = gettext_lazy(
     "アカウントがロックされました。ご加入の健保組合までお問い合わせください。"
 )
 REFUSED_WHILE_LOCKED = gettext_lazy("ロック中のため拒否")
+WRONG_WHILE_LOCKED = gettext_lazy("ロック中のパスワード誤り（回数に数えない）")
+LIFTED_BY_RESET = gettext_lazy("パスワード再設定による解除")
 
 
 # --- Formatting ---------------------------------------------------------------------------------
@@ -176,14 +185,14 @@ def lock_error(user: User) -> ValidationError:
     )
 
 
-def refuse_if_locked(request: HttpRequest, login: str) -> None:
+def refuse_if_locked(request: HttpRequest, user: User) -> None:
     """Raise a ValidationError with the manual's lock message when the account is locked.
 
-    Called before the password is checked, so a correct password is refused too. The refusal
-    is recorded in the account's history without counting as a failure.
+    Called only once the password has proved right (see the module docstring), so the lock is
+    told only to someone who knows the password. The refusal is recorded in the account's
+    history without counting as a failure.
     """
-    user = _lockable_account(request, login)
-    if user is None or not user.is_locked:
+    if not user.is_locked:
         return
     record_event(
         user=user,
@@ -197,14 +206,13 @@ def refuse_if_locked(request: HttpRequest, login: str) -> None:
 def login_failed(request: HttpRequest, login: str) -> None:
     """Count a wrong password for the account and lock it at the thresholds.
 
-    An unknown user ID only leaves a LOGIN_FAILED event without an account, so the answer
-    stays the wrong-password one. The row is locked and the count incremented in the
-    database, so concurrent failures are each counted once and exactly one of them crosses
-    each threshold (one lock event, one e-mail).
+    An unknown user ID only leaves a LOGIN_FAILED event without an account. A wrong password
+    for a locked account is recorded but not counted (it cannot extend the lock). The row is
+    locked and the count incremented in the database, so concurrent failures are each counted
+    once and exactly one of them crosses each threshold (one lock event, one e-mail).
 
-    When this failure locks the account, the lock message is raised as a ValidationError
-    (allauth's LoginForm shows it like any other error), so the member learns it at once
-    rather than at the next attempt.
+    The answer is always the wrong-password one, also for the failure that locks: the lock
+    message would tell anyone that this user ID exists.
     """
     login = normalize_user_id(login)
     detail = login[:ATTEMPTED_ID_LENGTH]
@@ -213,6 +221,14 @@ def login_failed(request: HttpRequest, login: str) -> None:
         if user is None:
             record_event(
                 user=None, kind=SecurityEvent.Kind.LOGIN_FAILED, request=request, detail=detail
+            )
+            return
+        if user.is_locked:
+            record_event(
+                user=user,
+                kind=SecurityEvent.Kind.LOGIN_FAILED,
+                request=request,
+                detail=str(WRONG_WHILE_LOCKED),
             )
             return
         now = timezone.now()
@@ -233,10 +249,6 @@ def login_failed(request: HttpRequest, login: str) -> None:
                 _lock_permanently(user, now=now, request=request)
         elif failures >= MAX_LOGIN_FAILURES:
             _lock_temporarily(user, now=now, request=request, notify=failures == MAX_LOGIN_FAILURES)
-        else:
-            return
-    # Raised after the transaction has committed, so the count, the lock and its e-mail stay.
-    raise lock_error(user)
 
 
 def _lock_temporarily(user: User, *, now: dt.datetime, request, notify: bool) -> None:
@@ -294,6 +306,29 @@ def unlock(*, user: User, actor: User | None, request: HttpRequest | None = None
     user.save(update_fields=["failed_logins", "locked_until", "locked_at"])
     record_event(user=user, kind=SecurityEvent.Kind.UNLOCKED, request=request, actor=actor)
     return True
+
+
+@transaction.atomic
+def lift_temporary_lock(*, user: User, request: HttpRequest | None = None) -> bool:
+    """A completed e-mail reset proved control of the account: lift the temporary lock and
+    clear the failure count (Keycloak does the same after a reset). The permanent lock
+    (staff's) stays. Returns whether a lock was lifted; only then is an UNLOCKED event
+    recorded."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.locked_at is not None or (user.locked_until is None and not user.failed_logins):
+        return False
+    lifted = user.is_locked
+    user.failed_logins = 0
+    user.locked_until = None
+    user.save(update_fields=["failed_logins", "locked_until"])
+    if lifted:
+        record_event(
+            user=user,
+            kind=SecurityEvent.Kind.UNLOCKED,
+            request=request,
+            detail=str(LIFTED_BY_RESET),
+        )
+    return lifted
 
 
 # --- Successful sign-in -----------------------------------------------------------------------

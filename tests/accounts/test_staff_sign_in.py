@@ -125,7 +125,7 @@ def test_staff_accounts_lock_after_five_wrong_passwords(client, who, request):
     user.refresh_from_db()
     assert user.failed_logins == MAX_LOGIN_FAILURES
     assert user.is_locked
-    assert "パスワードがロックされました。" in locked
+    assert "無効なユーザIDまたはパスワードです。" in locked  # told only to the right password
     refused = _password(client, user.username).content.decode()  # the right one, too
     assert "パスワードがロックされました。" in refused
     assert client.get("/admin/").status_code == 302
