@@ -3,7 +3,8 @@ from allauth.core import context as allauth_context
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts import flows, lockout, services
+from accounts import alerts, flows, lockout, services
+from accounts.forms import email_taken_in_union
 from accounts.validators import normalize_user_id
 from kosmo.mail import send_templated_mail
 
@@ -85,9 +86,15 @@ class AccountAdapter(DefaultAccountAdapter):
         return [*super().get_login_stages(), *flows.LOGIN_STAGES]
 
     def confirm_email(self, request, email_address) -> bool:
+        # Unique per union (ACCOUNT_UNIQUE_EMAIL is off): another account of the union may
+        # have taken the address since the link was sent.
+        if email_taken_in_union(email_address.email, user=email_address.user):
+            return False
         confirmed = super().confirm_email(request, email_address)
         if confirmed:
-            services.adopt_confirmed_email(address=email_address, request=request)
+            replaced = services.adopt_confirmed_email(address=email_address, request=request)
+            if replaced:
+                alerts.email_changed(user=email_address.user, old_email=replaced, request=request)
         return confirmed
 
     def get_email_verification_redirect_url(self, email_address) -> str:

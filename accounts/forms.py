@@ -105,15 +105,24 @@ class EmailForm(forms.Form):
     def clean_email(self) -> str:
         email = validators.normalize_email(self.cleaned_data.get("email"))
         validators.validate_email_address(email)
-        taken = (
-            User.objects.filter(email__iexact=email).exclude(pk=self.user.pk).exists()
-            or EmailAddress.objects.filter(email__iexact=email, verified=True)
-            .exclude(user=self.user)
-            .exists()
-        )
-        if taken:
+        if email_taken_in_union(email, user=self.user):
             raise ValidationError(validators.EMAIL_TAKEN, code="taken")
         return email
+
+
+def email_taken_in_union(email: str, *, user: User) -> bool:
+    """Whether another account of `user`'s union uses this address. Unique per union: an
+    address used in another union is never refused here, so no portal tells it is in use."""
+    return (
+        User.objects.filter(union_id=user.union_id, email__iexact=email)
+        .exclude(pk=user.pk)
+        .exists()
+        or EmailAddress.objects.filter(
+            user__union_id=user.union_id, email__iexact=email, verified=True
+        )
+        .exclude(user=user)
+        .exists()
+    )
 
 
 class UserIdField(forms.CharField):

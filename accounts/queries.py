@@ -75,6 +75,11 @@ def terms_to_accept(user: User) -> TermsVersion | None:
     return terms
 
 
+def member_accounts(union: Union | None) -> QuerySet[User]:
+    """Active member accounts of `union` (never staff, never another union; none without)."""
+    return User.objects.filter(union=union, person__isnull=False, is_active=True)
+
+
 def security_log(user: User, *, limit: int = 50) -> QuerySet[SecurityEvent]:
     """The member's own recent security events, newest first."""
     return (

@@ -3,32 +3,29 @@
 The reset itself runs in django-allauth's views (`account_reset_password`,
 `account_reset_password_from_key`); ACCOUNT_FORMS points them at the two forms here.
 Neither page ever tells whether an account exists: every accepted request ends on the login
-page with the same message, whether or not a mail was sent.
+page with the same message, whether or not a mail was sent, and costs the same: the account is
+looked up and mailed after the response (accounts.tasks).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
-from allauth.account.adapter import get_adapter
-from allauth.account.forms import default_token_generator
-from allauth.account.utils import user_pk_to_url_str
 from allauth.core import context, ratelimit
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts import services, validators
+from accounts import alerts, lockout, services, tasks, validators
 from accounts.adapter import AccountAdapter
 from accounts.forms import BIRTH_DATE_INVALID, PasswordForm, parse_birth_date
 from accounts.models import SecurityEvent, User
-from kosmo.mail import send_templated_mail
-from kosmo.models import Union
 
 RESET_MAIL_SENT = _("詳細な手順を記載したメールをすぐに受信してください。")
 USER_ID_MAIL_SENT = _("以下のメールアドレスにメールを送信しました。")
@@ -36,11 +33,10 @@ USER_ID_MAIL_ADDRESS = _("あなたのメールアドレス: %(email)s")
 USER_ID_MAIL_LOGIN = _("メールに記載されているユーザIDでログインしてください。")
 RATE_LIMITED = AccountAdapter.error_messages["rate_limited"]
 BIRTH_DATE_REQUIRED = _("生年月日を入力してください。")
-
-
-def _members(union: Union | None) -> QuerySet[User]:
-    """Active member accounts of the union being served (never staff, never another union)."""
-    return User.objects.filter(union=union, person__isnull=False, is_active=True)
+STILL_LOCKED = _(
+    "パスワードを再設定しましたが、アカウントはロックされたままです。"
+    "ロックはご加入の健保組合が解除します。ご加入の健保組合までお問い合わせください。"
+)
 
 
 def _within_rate_limit(request: HttpRequest, *, action: str, key: str) -> bool:
@@ -83,34 +79,20 @@ class ResetPasswordForm(forms.Form):
         return cleaned
 
     def save(self, request: HttpRequest, **kwargs) -> str:
+        # The account is looked up and mailed after the response (accounts.tasks), so an
+        # existing user ID and an unknown one cost this page the same.
         user_id = self.cleaned_data["user_id"]
-        user = _members(getattr(request, "union", None)).filter(username=user_id).first()
-        if user is not None and user.email:
-            send_reset_mail(
-                request,
-                user=user,
-                token_generator=kwargs.get("token_generator", default_token_generator),
+        union = getattr(request, "union", None)
+        transaction.on_commit(
+            partial(
+                tasks.send_password_reset.delay,
+                union.pk if union is not None else None,
+                user_id,
+                request.build_absolute_uri("/"),
             )
+        )
         messages.info(request, RESET_MAIL_SENT)
         return user_id
-
-
-def send_reset_mail(request: HttpRequest, *, user: User, token_generator=None) -> None:
-    """Mail the account its 「パスワードをリセット」 link (valid PASSWORD_RESET_TIMEOUT, 5 min)."""
-    token_generator = token_generator or default_token_generator
-    adapter = get_adapter(request)
-    uid = user_pk_to_url_str(user)
-    temp_key = token_generator.make_token(user)
-    url = adapter.get_reset_password_from_key_url(f"{uid}-{temp_key}")
-    mail_context = {
-        "user": user,
-        "username": user.username,
-        "password_reset_url": url,
-        "uid": uid,
-        "key": temp_key,
-        "request": request,
-    }
-    adapter.send_password_reset_mail(user, user.email, mail_context)
 
 
 class ResetPasswordKeyForm(PasswordForm):
@@ -124,15 +106,30 @@ class ResetPasswordKeyForm(PasswordForm):
         super().__init__(*args, user=user, **kwargs)
         self.temp_key = temp_key
 
+    @property
+    def account_locked(self) -> bool:
+        """Staff's lock (アカウントロック) outlives a reset: the page says so beforehand."""
+        return self.user is not None and self.user.locked_at is not None
+
+    @property
+    def union_contact(self) -> str:
+        return lockout.union_contact(self.user.union) if self.user is not None else ""
+
     def save(self) -> None:
         # allauth's view calls save() without the request; its middleware keeps it in context.
+        request = context.request
         services.set_password(
             user=self.user,
             password=self.cleaned_data["password1"],
-            request=context.request,
+            request=request,
             sign_out_others=True,
             kind=SecurityEvent.Kind.PASSWORD_RESET,
         )
+        alerts.password_changed(user=self.user, request=request)
+        # Opening the mailed link proved control of the account: the temporary lock goes.
+        lockout.lift_temporary_lock(user=self.user, request=request)
+        if self.account_locked:
+            messages.warning(request, STILL_LOCKED)
 
 
 # --- ACC-11 ユーザIDを忘れた場合 ------------------------------------------------------------------
@@ -164,27 +161,6 @@ class ForgotUserIdForm(forms.Form):
         return email
 
 
-def send_user_id_reminders(
-    request: HttpRequest, *, union: Union | None, birth_date: dt.date, email: str
-) -> int:
-    """Mail its user ID to each member account of `union` with this birth date and address.
-
-    Returns how many were sent (never shown to the requester).
-    """
-    accounts = _members(union).filter(person__birth_date=birth_date, email__iexact=email)
-    login_url = request.build_absolute_uri(reverse("account_login"))
-    sent = 0
-    for account in accounts:
-        send_templated_mail(
-            to=[account.email],
-            template="accounts/email/user_id_reminder",
-            context={"user": account, "user_id": account.username, "login_url": login_url},
-            union=union,
-        )
-        sent += 1
-    return sent
-
-
 def forgot_user_id(request: HttpRequest) -> HttpResponse:
     """「ユーザIDを忘れた方はこちら」: the user ID is mailed; the screen is the same either way."""
     form = ForgotUserIdForm(request.POST or None)
@@ -193,11 +169,17 @@ def forgot_user_id(request: HttpRequest) -> HttpResponse:
         if not ratelimit.consume(request, action="forgot_user_id", key=email.lower()):
             form.add_error(None, RATE_LIMITED)
         else:
-            send_user_id_reminders(
-                request,
-                union=getattr(request, "union", None),
-                birth_date=form.cleaned_data["birth_date"],
-                email=email,
+            # Looked up and mailed after the response (accounts.tasks): the same cost whether
+            # or not an account matches.
+            union = getattr(request, "union", None)
+            transaction.on_commit(
+                partial(
+                    tasks.send_user_id_reminders.delay,
+                    union.pk if union is not None else None,
+                    form.cleaned_data["birth_date"].isoformat(),
+                    email,
+                    request.build_absolute_uri(reverse("account_login")),
+                )
             )
             messages.info(request, USER_ID_MAIL_SENT)
             messages.info(request, USER_ID_MAIL_ADDRESS % {"email": email})

@@ -3,18 +3,24 @@ functions, which also writes its SecurityEvent in the same transaction."""
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import string
 
+from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+from allauth.account.utils import user_pk_to_url_str
 from django.contrib.auth import update_session_auth_hash
 from django.db import transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from accounts import queries
 from accounts.models import MfaMethod, SecurityEvent, TermsConsent, TermsVersion, User
-from kosmo.models import Person
+from kosmo.mail import send_templated_mail
+from kosmo.models import Person, Union
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -201,10 +207,20 @@ def request_email_change(
 
 
 @transaction.atomic
-def adopt_confirmed_email(*, address: EmailAddress, request: HttpRequest | None) -> None:
-    """A verification link was opened: that address becomes the account's only address."""
+def adopt_confirmed_email(*, address: EmailAddress, request: HttpRequest | None) -> str | None:
+    """A verification link was opened: that address becomes the account's only address.
+
+    Returns the address it replaces when that one had been confirmed (the member's own, to be
+    told of the change), else None."""
     user = address.user
     changed = (user.email or "").lower() != address.email.lower()
+    replaced = (
+        EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True)
+        .values_list("email", flat=True)
+        .first()
+        if changed and user.email
+        else None
+    )
     EmailAddress.objects.filter(user=user).exclude(pk=address.pk).delete()
     if not address.primary:
         address.primary = True
@@ -213,6 +229,7 @@ def adopt_confirmed_email(*, address: EmailAddress, request: HttpRequest | None)
     user.save(update_fields=["email"])
     if changed:
         record_event(user=user, kind=SecurityEvent.Kind.EMAIL_CHANGED, request=request)
+    return replaced
 
 
 def temporary_password(length: int = 12) -> str:
@@ -294,3 +311,51 @@ def finish_first_login(*, user: User) -> bool:
     user.is_temporary_id = False
     user.save(update_fields=["is_temporary_id"])
     return True
+
+
+# --- Forgotten password and user ID (ACC-10, ACC-11): run after the response (accounts.tasks) ---
+
+
+def send_password_reset(*, union: Union | None, user_id: str, base_url: str) -> bool:
+    """Mail the 「パスワードをリセット」 link (valid PASSWORD_RESET_TIMEOUT, 5 min) to the member
+    account of `union` with this (normalised) user ID, if it has an address. Returns whether a
+    mail was queued (never shown to the requester). `base_url` is the portal's root URL."""
+    user = queries.member_accounts(union).filter(username=user_id).first()
+    if user is None or not user.email:
+        return False
+    uid = user_pk_to_url_str(user)
+    key = default_token_generator.make_token(user)
+    path = reverse("account_reset_password_from_key", kwargs={"uidb36": uid, "key": key})
+    send_templated_mail(
+        to=[user.email],
+        template="account/email/password_reset_key",
+        context={
+            "user": user,
+            "username": user.username,
+            "password_reset_url": base_url.rstrip("/") + path,
+        },
+        union=union,
+    )
+    return True
+
+
+def send_user_id_reminders(
+    *, union: Union | None, birth_date: dt.date, email: str, login_url: str
+) -> int:
+    """Mail its user ID to each member account of `union` with this birth date and address.
+
+    Returns how many were queued (never shown to the requester).
+    """
+    accounts = queries.member_accounts(union).filter(
+        person__birth_date=birth_date, email__iexact=email
+    )
+    sent = 0
+    for account in accounts:
+        send_templated_mail(
+            to=[account.email],
+            template="accounts/email/user_id_reminder",
+            context={"user": account, "user_id": account.username, "login_url": login_url},
+            union=union,
+        )
+        sent += 1
+    return sent

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import flows, queries, services
+from accounts import alerts, flows, queries, services
 from accounts.forms import (
     BirthDateForm,
     EmailForm,
@@ -257,6 +257,7 @@ def change_password(request: HttpRequest) -> HttpResponse:
                 request=request,
                 sign_out_others=form.cleaned_data["sign_out_others"],
             )
+            alerts.password_changed(user=request.user, request=request)
             messages.success(request, _("パスワードを更新しました。"))
             return redirect("accounts:login_methods")
     return render(request, "accounts/change_password.html", {"form": form})

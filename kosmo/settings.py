@@ -157,7 +157,9 @@ ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
 # Verification is a step of the first-login journey (accounts.flows), not an allauth gate.
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = True  # the mail's 「メールアドレスの確認」 link confirms at once
-ACCOUNT_UNIQUE_EMAIL = True
+# Unique per union (accounts.forms.EmailForm), not across the deployment: another union's
+# portal must not learn that an address is in use (migration accounts 0007 drops allauth's index).
+ACCOUNT_UNIQUE_EMAIL = False
 ACCOUNT_LOGOUT_ON_GET = False  # 「ログアウトしてもよろしいですか？」 first
 ACCOUNT_SESSION_REMEMBER = None  # the member chooses: 「ログイン状態の保存」
 ACCOUNT_PREVENT_ENUMERATION = True
@@ -171,7 +173,8 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "reauthenticate": "10/m/user",
     "change_password": "5/m/user",
-    "manage_email": "10/m/user",
+    # The e-mail forms tell whether an address is taken in the union: a daily cap as well.
+    "manage_email": "5/m/user,20/d/user",
     "confirm_email": "1/60s/key",
     "forgot_user_id": "10/m/ip,3/5m/key",
     "mfa_verify": "10/5m/user",  # OTP entry at login and re-authentication

@@ -108,8 +108,13 @@ def _through_identity_and_terms(client, terms=None):
         ("a" * 250 + "@example.jp", ["invalid", "too_long"]),
     ],
 )
-def test_email_rules_show_the_manuals_messages(issued_client, db, typed, expected):
-    factories.UserFactory(username="someone_else", email="taken@example.jp")
+def test_email_rules_show_the_manuals_messages(issued_client, union, typed, expected):
+    # Taken by another account of the same union (another union's is not revealed).
+    factories.UserFactory(
+        username="someone_else",
+        email="taken@example.jp",
+        person__household=factories.HouseholdFactory(union=union),
+    )
     _through_identity_and_terms(issued_client)
 
     html = _html(issued_client.post("/accounts/first-login/email/", {"email": typed}))
