@@ -32,7 +32,7 @@ class UnionScopedAdmin(admin.ModelAdmin):
         # a form never offers (nor accepts) another union's rows.
         path = _UNION_PATHS.get(db_field.remote_field.model)
         if path is not None and not is_deployment_admin(request.user):
-            queryset = kwargs.get("queryset", db_field.remote_field.model._default_manager)
+            queryset = kwargs.get("queryset", db_field.remote_field.model.objects)
             kwargs["queryset"] = queryset.filter(**{path: request.user.union_id})
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
