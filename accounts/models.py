@@ -30,7 +30,7 @@ class UserManager(BaseUserManager):
     def _create(self, username: str, password: str | None, **fields) -> User:
         user = self.model(username=self.normalize_username(username), **fields)
         user.set_password(password)
-        user.save(using=self._db)
+        user.save(using=self.db)
         return user
 
     def create_user(self, username: str, password: str | None = None, **fields) -> User:

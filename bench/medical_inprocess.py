@@ -305,12 +305,9 @@ def _breakdown(stats) -> dict[str, float]:
         return entry[3] if entry else 0.0
 
     total = cumulative(BaseHandler.get_response) or 1.0
-    handler = cumulative(BaseHandler._get_response)
     parts = {
-        "middleware (session, auth, union, CSRF, locale...) and response": total - handler,
-        "view, template included": handler,
         "template rendering (incl. queries run from the template)": cumulative(Template.render),
-        "SQL: execute and wait for PostgreSQL (psycopg)": cumulative(CursorWrapper._execute),
+        "SQL: execute and wait for PostgreSQL (psycopg)": cumulative(CursorWrapper.execute),
         "ORM: compiling querysets to SQL": cumulative(SQLCompiler.as_sql),
         "session: load and decode": cumulative(SessionStore.load),
         "auth: get_user (the account query, session hash check)": cumulative(auth.get_user),

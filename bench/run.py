@@ -7,8 +7,10 @@ load generator (bench/loadgen.py) against the same server, two suites:
   ``healthz`` (GET /healthz: the cost of Django, gunicorn and the client), ``home_anonymous``
   (GET / for a visitor) and ``home_member`` (GET / for the demo member ``yamada_taro``);
 * medical (bench/medical_suite.py): the medical pages of a synthetic union of 100,000 persons for
-  2,000 random members against ``healthz``, then, with gunicorn stopped, the e-Tax XML per
-  household-year and ``import_claims`` beside a raw COPY, checked against the issue's goals.
+  2,000 random members against ``healthz`` (first on a union a tenth of the size, in its own
+  database and gunicorn, so that the growth of a page's cost with the data is measured in the
+  same run), then, with gunicorn stopped, the e-Tax XML per household-year and
+  ``import_claims`` beside a raw COPY, checked against the issue's goals.
 
 Members are signed in with sessions made server-side (bench/synthetic.py), since every login
 now needs a second factor. Prints one table and writes the figures to
@@ -164,6 +166,7 @@ def report(
     server: RunningServer,
     args: argparse.Namespace,
     busy: dict[str, float],
+    small: tuple[medical_suite.MedicalSetup, list[LoadResult]] | None = None,
 ) -> dict[str, object]:
     """The run as JSON-ready data: context, options, each suite with its ratios and goals."""
     data: dict[str, object] = {
@@ -202,6 +205,7 @@ def report(
     }
     if setup is not None and pages:
         entries = with_ratios(pages)
+        small_entries = with_ratios(small[1]) if small else None
         data["medical"] = {
             "options": {
                 "scale": args.scale,
@@ -214,8 +218,14 @@ def report(
             "etax_year": setup.etax_year,
             "targets": entries,
             **in_process,
-            "goals": medical_suite.goals(entries, in_process),
+            "goals": medical_suite.goals(entries, in_process, small_entries),
         }
+        if small:
+            data["medical"]["small_scale"] = {
+                "scale": args.small_scale,
+                "dataset": small[0].dataset,
+                "targets": small_entries,
+            }
     return data
 
 
@@ -253,6 +263,13 @@ def format_table(data: dict[str, object]) -> str:
             f"{section['options']['members']:,} members in turn"
         )
         lines += _table_rows(section["targets"])
+        small = section.get("small_scale")
+        if small:
+            lines.append(
+                f"medical at --scale {small['scale']:g} (its own database and gunicorn, "
+                f"measured first): {medical_suite.describe_dataset(small['dataset'])}"
+            )
+            lines += _table_rows(small["targets"])
         lines += ["", *medical_suite.in_process_lines(section)]
         lines += ["", "Goals (issue):"]
         lines += [
@@ -324,6 +341,9 @@ def main(argv: list[str] | None = None) -> int:
     run_web = args.suite in ("all", "web") and not args.generate_only
     run_medical = args.suite in ("all", "medical") or args.generate_only
     try:
+        small = None
+        if run_medical and args.small_scale and not args.generate_only:
+            small = measure_small_scale(args, config)
         with prepared_portal() as portal:
             dataset = medical_suite.generate(portal, args) if run_medical else {}
             if args.generate_only:
@@ -350,7 +370,7 @@ def main(argv: list[str] | None = None) -> int:
                 medical_suite.measure_in_process(portal, setup, args, _say) if pages else {}
             )
             data = report(
-                web, pages, in_process, setup if run_medical else None, server, args, busy
+                web, pages, in_process, setup if run_medical else None, server, args, busy, small
             )
     except (ServerError, SignInError) as exc:
         print(f"bench: setup failed: {exc}", file=sys.stderr)
@@ -370,6 +390,22 @@ def main(argv: list[str] | None = None) -> int:
             print(f"end of the server log:\n{log_tail}", file=sys.stderr)
         return EXIT_ERRORS
     return EXIT_OK
+
+
+def measure_small_scale(
+    args: argparse.Namespace, config: GunicornConfig
+) -> tuple[medical_suite.MedicalSetup, list[LoadResult]]:
+    """The medical pages on a union of ``--small-scale`` (its own database, ``_small``), with
+    their own gunicorn: the same rounds as at ``--scale``, for the growth of their cost."""
+    with prepared_portal(database_suffix="_small") as portal:
+        dataset = medical_suite.generate(portal, args, scale=args.small_scale)
+        setup = medical_suite.sign_in(portal, args, dataset)
+        with gunicorn(portal, config) as server:
+            _say(f"medical suite at --scale {args.small_scale:g}: {server.base_url}")
+            pages = medical_suite.measure_pages(server, setup, rounds_plan(args), _say)
+    if any(result.error_count for result in pages):
+        raise ServerError(f"requests failed at --scale {args.small_scale:g}")
+    return setup, pages
 
 
 def machine_busy(seconds: float = 1.0) -> float | None:

@@ -97,9 +97,14 @@ class RunningServer:
         return f"http://{self.host}:{self.port}"
 
 
-def database_url() -> str:
-    """The benchmark database: ``BENCH_DATABASE_URL`` if set, else ``kosmo_bench`` locally."""
-    return os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE_URL
+def database_url(suffix: str = "") -> str:
+    """The benchmark database: ``BENCH_DATABASE_URL`` if set, else ``kosmo_bench`` locally;
+    with `suffix` added to its name, another database beside it (e.g. for a smaller union)."""
+    url = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE_URL
+    if not suffix:
+        return url
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=parts.path + suffix))
 
 
 def ensure_database(url: str) -> bool:
@@ -220,13 +225,14 @@ def django_script(
 
 
 @contextmanager
-def prepared_portal(log: bool = True) -> Iterator[Portal]:
+def prepared_portal(log: bool = True, database_suffix: str = "") -> Iterator[Portal]:
     """Yield a Portal: database created or reused, migrated and seeded; static files collected.
 
     The temporary folder holding static and media files is removed on the way out; the
-    database is kept, so the next run only has to apply new migrations.
+    database is kept, so the next run only has to apply new migrations. `database_suffix`:
+    the database named ``database_url(database_suffix)``.
     """
-    url = database_url()
+    url = database_url(database_suffix)
     with tempfile.TemporaryDirectory(prefix="kosmo-bench-") as tmp:
         work_dir = Path(tmp)
         env = django_env(url, work_dir)

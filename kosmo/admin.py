@@ -82,7 +82,7 @@ def limit_choices_to_union(db_field, request, kwargs: dict, admin_site) -> None:
     model = db_field.remote_field.model
     path = union_path_of(model, admin_site)
     if path is not None:
-        queryset = kwargs.get("queryset", model._default_manager)
+        queryset = kwargs.get("queryset", model._meta.default_manager)
         kwargs["queryset"] = queryset.filter(**{path: request.user.union_id})
 
 

@@ -66,9 +66,8 @@ WSGI_APPLICATION = "kosmo.wsgi.application"
 
 TEMPLATES = [
     {
-        # Django's, with {% translate "…" %} and {% url %} of constants remembered.
-        "BACKEND": "kosmo.template_backend.DjangoTemplates",
-        "NAME": "django",
+        # Without DEBUG, Django caches the compiled templates (its cached template loader).
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
@@ -82,8 +81,6 @@ TEMPLATES = [
         },
     },
 ]
-# <input>, <select> and <option> written in Python: the same HTML, without a template each.
-FORM_RENDERER = "kosmo.form_renderer.FastWidgetRenderer"
 
 # --- Database -------------------------------------------------------------------------------
 DATABASES = {
@@ -100,7 +97,7 @@ CACHE_URL = env_str("CACHE_URL", REDIS_URL)
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "kosmo.cache.RedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "kosmo",
         }

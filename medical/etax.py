@@ -22,7 +22,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from cryptography import x509
@@ -39,8 +39,6 @@ from lxml import etree
 from signxml import CanonicalizationMethod, DigestAlgorithm, SignatureMethod, XMLSigner, methods
 
 from kosmo.models import Person, Union
-from kosmo.prepared import PreparedQuery
-from kosmo.scoping import member_scope
 from kosmo.spreadsheets import csv_writer, safe_cell
 from medical.models import CareType, Claim, EtaxSigningCredential
 
@@ -300,24 +298,6 @@ def _person_name(person: Person) -> str:
     return f"{xml_text(person.family_name)}\u3000{xml_text(person.given_name)}"
 
 
-def _year_claims(scope_field: str, *, scope: int, start: dt.date, end: dt.date):
-    visible = Claim.objects.filter(**{scope_field: scope})
-    year = visible.filter(service_month__gte=start, service_month__lte=end)
-    return year.select_related("person").only(  # what a notice line reads, nothing more
-        "service_month",
-        "provider_name",
-        "care_type",
-        "patient_paid",
-        "person__branch",
-        "person__family_name",
-        "person__given_name",
-    )
-
-
-# Every member's preview and files: compiled to SQL once (kosmo.prepared).
-_YEAR_CLAIMS = PreparedQuery("medical.etax_year", _year_claims)
-
-
 def build_notice(user: User, *, year: int, state: UnionState | None = None) -> Notice:
     """The notice for `year` of what `user` may see: the household for the insured, their own
     claims for a dependent. Lines are ordered by person (枝番), institution, month, 診療区分;
@@ -325,9 +305,19 @@ def build_notice(user: User, *, year: int, state: UnionState | None = None) -> N
     caller has read it already (`union_state`)."""
     person = user.person
     union = person.household.union
-    scope_field, scope = member_scope(user)
-    claims = _YEAR_CLAIMS.run(
-        scope_field, scope=scope, start=dt.date(year, 1, 1), end=dt.date(year, 12, 1)
+    claims = (
+        Claim.objects.visible_to(user)
+        .filter(service_month__gte=dt.date(year, 1, 1), service_month__lte=dt.date(year, 12, 1))
+        .select_related("person")
+        .only(  # what a notice line reads, nothing more
+            "service_month",
+            "provider_name",
+            "care_type",
+            "patient_paid",
+            "person__branch",
+            "person__family_name",
+            "person__given_name",
+        )
     )
     keyed = []
     for claim in claims:
@@ -373,15 +363,14 @@ class UnionState:
     has_credential: bool
 
 
-def union_state(union: Union, *, found: dict | None = None) -> UnionState:
-    """The union's `UnionState`, in one cache entry, so a page reads it in one round trip
-    (`found`: what the page read from the cache with its other keys, `state_key`).
+def union_state(union: Union) -> UnionState:
+    """The union's `UnionState`, in one cache entry, so a page reads it in one round trip.
 
     The months are a scan over the whole union, so the entry is kept for an hour (claims are
     imported monthly: a new month shows up as 「反映済み」 at most that much later); it is
     emptied when a credential is saved or deleted."""
     key = state_key(union.pk)
-    state = found.get(key) if found is not None else cache.get(key)
+    state = cache.get(key)
     if state is None:
         months = Claim.objects.filter(household__union=union).aggregate(
             first=Min("service_month"), last=Max("service_month")
@@ -586,14 +575,18 @@ def _k(tag: str) -> str:
     return f"{{{KYOTSU}}}{tag}"
 
 
-def _sub(parent: etree._Element, tag: str, text: str | None = None) -> etree._Element:
+# An lxml element (lxml's element class has a private name).
+XmlElement = Any
+
+
+def _sub(parent: XmlElement, tag: str, text: str | None = None) -> XmlElement:
     element = etree.SubElement(parent, _k(tag))
     if text is not None:
         element.text = text
     return element
 
 
-def _year_month(parent: etree._Element, tag: str, month: dt.date) -> None:
+def _year_month(parent: XmlElement, tag: str, month: dt.date) -> None:
     """A gen:yyyymm: 西暦 year, month without zero padding (as in NTA samples)."""
     element = _sub(parent, tag)
     etree.SubElement(element, f"{{{GEN}}}yyyy").text = str(month.year)
@@ -609,7 +602,7 @@ def _year_month(parent: etree._Element, tag: str, month: dt.date) -> None:
 FORM_VERSION = "1.0"  # VR: TEG700's real value is unknown
 
 
-def _append_header(root: etree._Element, notice: Notice) -> None:
+def _append_header(root: XmlElement, notice: Notice) -> None:
     insurer = _sub(root, "WBA00000")  # 保険者等
     _sub(insurer, "WBA00010", notice.union.insurer_number)  # 保険者番号
     _sub(insurer, "WBA00020", xml_text(notice.union.name))  # 保険者等の名称
@@ -623,7 +616,7 @@ def _append_header(root: etree._Element, notice: Notice) -> None:
 # === end of OUR DESIGN ==========================================================================
 
 
-def build_xml(notice: Notice, *, now: dt.datetime) -> etree._Element:
+def build_xml(notice: Notice, *, now: dt.datetime) -> XmlElement:
     """The unsigned TEG700 document (root element)."""
     local = timezone.localtime(now, TOKYO)
     root = etree.Element(
@@ -650,7 +643,7 @@ def build_xml(notice: Notice, *, now: dt.datetime) -> etree._Element:
     return root
 
 
-def sign_xml(root: etree._Element, credential: EtaxSigningCredential) -> etree._Element:
+def sign_xml(root: XmlElement, credential: EtaxSigningCredential) -> XmlElement:
     """Enveloped XML-DSig over the whole document, as in the NTA's TEG840 sample: inclusive
     c14n 1.0, enveloped + c14n transforms, SHA-256 digest, RSA-SHA256, the certificate in
     KeyInfo, Reference URI="#<root id>", the Signature as the root's last child."""

@@ -10,13 +10,10 @@ from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from kosmo.access import feature_required, member_required
-from kosmo.form_field import remembered_field, render_field
 from medical import etax as service
-from notices.unread import read_with_counts
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -27,20 +24,12 @@ class YearForm(forms.Form):
 
     def __init__(self, *args, years: list[int], **kwargs):
         super().__init__(*args, **kwargs)
-        self.years = tuple(years)
         field = self.fields["year"]
         field.choices = [(year, _("%(year)s年") % {"year": year}) for year in years]
         field.initial = years[0]
         field.error_messages["invalid_choice"] = _(
             "発行対象年は%(first)s年〜%(last)s年の中から選択してください。"
         ) % {"first": years[-1], "last": years[0]}
-
-    def year_field(self) -> SafeString:
-        """The year's field as components/field.html writes it. Without errors it is the same
-        for everyone who chose the same year, so it is written once per process for each."""
-        if self.is_bound and self.errors:
-            return render_field(self["year"])
-        return remembered_field(self["year"], self.years, self.data.get("year"))
 
 
 def _page(
@@ -59,7 +48,10 @@ def _page(
             "form": form,
             "notice": notice,
             "has_credential": state.has_credential,
+            "no_credential_message": service.NO_CREDENTIAL_MESSAGE,
             "xml_refused": xml_refused,
+            "xlsx_parts": range(1, notice.xlsx_parts + 1) if notice else (),
+            "form_max_rows": service.FORM_MAX_ROWS,
         },
         status=status,
     )
@@ -70,10 +62,8 @@ def _page(
 def etax(request: HttpRequest) -> HttpResponse:
     """The year picker; with ?year=YYYY 「表示」 also previews exactly what the files contain."""
     form = YearForm(request.GET or None, years=service.offered_years())
-    # request.union is the member's union (kosmo.middleware refuses any other). Its state
-    # and the header's unread counts come from the cache in one round trip.
-    found = read_with_counts(request, [service.state_key(request.union.pk)])
-    state = service.union_state(request.union, found=found)
+    # request.union is the member's union (kosmo.middleware refuses any other).
+    state = service.union_state(request.union)
     notice = None
     if form.is_bound and form.is_valid():
         notice = service.build_notice(request.user, year=form.cleaned_data["year"], state=state)

@@ -14,9 +14,6 @@ class ClaimFilterForm(MonthRangeForm):
     end = MonthField(label=_("診療年月(まで)"), required=False, error_messages=INVALID_MONTH)
     person = PersonChoiceField(label=_("受診者"), everyone_label=_("全員"))
 
-    # The same on every unbound form (kosmo.form_field.render_filter_form writes them once).
-    unbound_constant = ("start", "end")
-
     def __init__(self, *args, persons, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].set_persons(persons)

@@ -7,15 +7,13 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DateField, Max, QuerySet, Subquery, Sum
-from django.db.models.functions import Trunc
+from django.db.models import Max, QuerySet, Subquery, Sum
+from django.utils import timezone
 
 from accounts.models import User
 from kosmo import fiscal_years
 from kosmo.models import Person
 from kosmo.money import to_yen
-from kosmo.prepared import PreparedQuery
-from kosmo.scoping import member_scope, persons_from_json, visible_persons, visible_persons_json
 from medical.models import Claim, PrescriptionLine
 
 COPAY_RATE = Decimal("0.3")  # 支払額 = 薬価 × 使用量 × 3割 (manual §4-3)
@@ -47,7 +45,7 @@ class Statement:
     totals: Totals
 
 
-# What a statement prints, on its page and in its PDF (medical/tables.py,
+# What a statement prints, on its page and in its PDF (_claims_table.html,
 # statement_pdf.html): the claims' other columns and their persons' are not read.
 STATEMENT_FIELDS = (
     "service_month",
@@ -72,7 +70,9 @@ def _ordered(queryset: QuerySet[Claim]) -> QuerySet[Claim]:
     )
 
 
-def _statement_of(rows: list[Claim]) -> Statement:
+def statement(queryset: QuerySet[Claim]) -> Statement:
+    """Rows (with their 受診者) and totals: one query."""
+    rows = list(_ordered(queryset))
     totals = Totals(
         total_cost=sum(row.total_cost for row in rows),
         insurer_paid=sum(row.insurer_paid for row in rows),
@@ -82,85 +82,39 @@ def _statement_of(rows: list[Claim]) -> Statement:
     return Statement(rows=rows, totals=totals)
 
 
-def statement(queryset: QuerySet[Claim]) -> Statement:
-    """Rows (with their 受診者) and totals: one query."""
-    return _statement_of(list(_ordered(queryset)))
-
-
 def latest_month(user: User) -> dt.date | None:
     """The newest 診療年月 the member has data for."""
     return claims(user).aggregate(latest=Max("service_month"))["latest"]
 
 
-def _newest_month(visible: QuerySet[Claim]) -> Subquery:
-    """The newest 診療年月 of `visible`, as a subquery (one probe of the household's index)."""
-    return Subquery(visible.order_by("-service_month").values("service_month")[:1])
-
-
-def _latest_rows(field: str, *, scope: int) -> QuerySet[Claim]:
-    visible = Claim.objects.filter(**{field: scope})
-    return _ordered(visible.filter(service_month=_newest_month(visible)))
-
-
-def _latest_year_rows(shape: tuple[str, bool, bool], *, scope: int, person: int = 0):
-    field, one_person, with_persons = shape
-    visible = Claim.objects.filter(**{field: scope})
-    year_start = Trunc(_newest_month(visible), "year", output_field=DateField())
-    # Nothing is newer than the newest month: from its 1 January on is exactly its year.
-    rows = visible.filter(person_id=person) if one_person else visible
-    rows = _ordered(rows.filter(service_month__gte=year_start))
-    if with_persons:  # the 受診者 choices, on every row (PostgreSQL computes them once)
-        rows = rows.annotate(choosable_persons=visible_persons_json(field, scope))
-    return rows
-
-
-# The two default pages, asked for by every member: compiled to SQL once (kosmo.prepared).
-_LATEST = PreparedQuery("medical.latest", _latest_rows)
-_LATEST_YEAR = PreparedQuery("medical.latest_year", _latest_year_rows)
-
-
 def latest_statement(user: User) -> Statement:
     """MED-2: the newest 診療年月's lines, found and read in one query."""
-    scope = member_scope(user)
-    if scope is None:
-        return _statement_of([])
-    field, scope_id = scope
-    return _statement_of(_LATEST.run(field, scope=scope_id))
+    visible = claims(user)
+    newest = Subquery(visible.order_by("-service_month").values("service_month")[:1])
+    return statement(visible.filter(service_month=newest))
 
 
-def latest_year_statement(
-    user: User, *, person_id: int | None = None
-) -> tuple[Statement, dt.date | None]:
-    """MED-3 年間 filtered by 受診者: the calendar year of the newest 診療年月 the member may
-    see (of `person_id` only, if given), in one query; and a month of that year (None without
-    any claims)."""
-    scope = member_scope(user)
-    if scope is None:
-        return _statement_of([]), None
-    field, scope_id = scope
-    if person_id is None:
-        rows = _LATEST_YEAR.run((field, False, False), scope=scope_id)
-    else:
-        rows = _LATEST_YEAR.run((field, True, False), scope=scope_id, person=person_id)
-    result = _statement_of(rows)
-    if result.rows:
-        return result, result.rows[0].service_month
-    return result, latest_month(user)  # none of this person's: the year is still everyone's
+def in_year(
+    latest: dt.date | None, start: dt.date | None, end: dt.date | None
+) -> tuple[dt.date, dt.date]:
+    """`start` and `end`, each by default January or December of the calendar year of the
+    newest data (`latest`; this year without any)."""
+    year = (latest or timezone.localdate()).year
+    return start or dt.date(year, 1, 1), end or dt.date(year, 12, 1)
 
 
-def default_year(user: User) -> tuple[Statement, dt.date | None, list[Person]]:
-    """MED-3 年間 as every member first opens it: the calendar year of the newest 診療年月 the
-    member may see, a month of it (None without any claims), and the persons they may choose
-    as 受診者 (kosmo.scoping.visible_persons) — all in one query when there are claims."""
-    scope = member_scope(user)
-    if scope is None:
-        return _statement_of([]), None, []
-    field, scope_id = scope
-    rows = _LATEST_YEAR.run((field, False, True), scope=scope_id)
-    if not rows:  # no claims at all: no month either, and the persons on their own
-        return _statement_of([]), None, visible_persons(user)
-    persons = persons_from_json(rows[0].choosable_persons)
-    return _statement_of(rows), rows[0].service_month, persons
+def annual_statement(
+    user: User,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    person_id: int | None = None,
+) -> tuple[Statement, dt.date, dt.date]:
+    """MED-3 年間: the lines from `start` to `end` (of `person_id` only, if given), and those
+    two months. Each defaults to January or December of the calendar year of the newest
+    診療年月 the member may see (this year without any). Two queries."""
+    start, end = in_year(latest_month(user), start, end)
+    return period_statement(user, start, end, person_id=person_id), start, end
 
 
 def month_statement(user: User, month: dt.date, *, person_id: int | None = None) -> Statement:

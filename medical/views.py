@@ -6,7 +6,6 @@ import datetime as dt
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kosmo import documents as kosmo_documents
@@ -23,15 +22,6 @@ def _chosen(form: ClaimFilterForm) -> tuple[dt.date | None, dt.date | None, int 
         return None, None, None
     person = form.cleaned_data["person"]
     return form.cleaned_data["start"], form.cleaned_data["end"], person.pk if person else None
-
-
-def _in_year(
-    latest: dt.date | None, start: dt.date | None, end: dt.date | None
-) -> tuple[dt.date, dt.date]:
-    """`start` and `end`, each by default January or December of the calendar year of the
-    newest data (this year without any)."""
-    year = (latest or timezone.localdate()).year
-    return start or dt.date(year, 1, 1), end or dt.date(year, 12, 1)
 
 
 @member_required
@@ -63,20 +53,11 @@ def month(request: HttpRequest, year: int, month: int) -> HttpResponse:
 @feature_required("medical")
 def annual(request: HttpRequest) -> HttpResponse:
     """MED-3 年間: a calendar year, filterable by 診療年月 and 受診者."""
-    if request.GET:
-        form = ClaimFilterForm(request.GET, persons=visible_persons(request.user))
-        start, end, person_id = _chosen(form)
-        if start or end:
-            start, end = _in_year(queries.latest_month(request.user), start, end)
-            statement = queries.period_statement(request.user, start, end, person_id=person_id)
-        else:  # the newest year: found with its claims in one query
-            statement, latest = queries.latest_year_statement(request.user, person_id=person_id)
-            start, end = _in_year(latest, None, None)
-    else:  # as every member first opens it: the claims and the 受診者 in one query
-        statement, latest, persons = queries.default_year(request.user)
-        form = ClaimFilterForm(None, persons=persons)
-        start, end = _in_year(latest, None, None)
-        person_id = None
+    form = ClaimFilterForm(request.GET or None, persons=visible_persons(request.user))
+    start, end, person_id = _chosen(form)
+    statement, start, end = queries.annual_statement(
+        request.user, start=start, end=end, person_id=person_id
+    )
     return render(
         request,
         "medical/annual.html",
@@ -144,7 +125,7 @@ def prescriptions_annual(request: HttpRequest) -> HttpResponse:
     """年間の処方医薬品明細, filterable by 診療年月 and 受診者 (manual §4-3 (2-1), (2-3))."""
     form = ClaimFilterForm(request.GET or None, persons=visible_persons(request.user))
     start, end, person_id = _chosen(form)
-    start, end = _in_year(queries.latest_prescription_month(request.user), start, end)
+    start, end = queries.in_year(queries.latest_prescription_month(request.user), start, end)
     lines = queries.prescriptions(request.user, person_id=person_id).filter(
         service_month__gte=start, service_month__lte=end
     )

@@ -3,9 +3,12 @@ first-login setup step, and re-authentication (password, then a second factor)."
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 
 from accounts import flows as account_flows
 from accounts.models import SecurityEvent, User
@@ -16,10 +19,33 @@ STAGE_KEY = "kosmo_second_factor"
 PASSWORD_CONFIRMED_AT = "kosmo_reauth_password_at"
 
 
+def second_factor_stage_required(view):
+    """A view of the login stage after the password (mfa.stages.SecondFactorStage): only while
+    allauth's login is at that stage (else back to the login form); the stage is kept on the
+    request as ``request.login_stage``."""
+
+    @never_cache
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        # Imported here: allauth's stages module imports its flows, which need the apps ready.
+        from allauth.account.stages import LoginStageController
+        from allauth.account.utils import get_login_redirect_url
+
+        if request.user.is_authenticated:
+            return redirect(get_login_redirect_url(request))
+        stage = LoginStageController.enter(request, STAGE_KEY)
+        if stage is None:
+            return redirect("account_login")
+        request.login_stage = stage
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def complete_login(request: HttpRequest, device) -> HttpResponse:
     """The second factor checked out at login: allauth finishes signing the member in."""
     services.touch(device)
-    stage = request._login_stage
+    stage = request.login_stage
     if services.method_of(device) == "passkey":
         # A passkey with user verification stands for both factors for five minutes.
         account_flows.mark_reauthenticated(request)

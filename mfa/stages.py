@@ -1,5 +1,5 @@
 from allauth.account.stages import LoginStage
-from allauth.core.internal.httpkit import headed_redirect_response
+from django.shortcuts import redirect
 
 from mfa import services
 from mfa.flows import STAGE_KEY
@@ -16,5 +16,5 @@ class SecondFactorStage(LoginStage):
     def handle(self):
         user = self.login.user
         if user is not None and services.has_second_factor(user):
-            return headed_redirect_response("mfa:authenticate"), True
+            return redirect("mfa:authenticate"), True
         return None, True

@@ -13,7 +13,6 @@ from functools import wraps
 
 import qrcode
 import qrcode.image.svg
-from allauth.account.internal.decorators import login_stage_required
 from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
@@ -159,10 +158,10 @@ def _factor_page(
     )
 
 
-@login_stage_required(stage=flows.STAGE_KEY, redirect_urlname="account_login")
+@flows.second_factor_stage_required
 def authenticate(request: HttpRequest) -> HttpResponse:
     """After the password at login: one second factor (MFA-1, MFA-3)."""
-    user = request._login_stage.login.user
+    user = request.login_stage.login.user
     return _factor_page(
         request,
         user=user,

@@ -109,16 +109,12 @@ def _cache_keys(person_id: int, union_id: int) -> tuple[list[str], str]:
     return [GLOBAL_KEY, _union_key(union_id), _person_key(person_id)], f"notices:unread:{person_id}"
 
 
-def unread_counts(person_id: int, union_id: int, *, found: dict | None = None) -> UnreadCounts:
+def unread_counts(person_id: int, union_id: int) -> UnreadCounts:
     """The member's unread お知らせ and MY mail: from the cache in one round trip (the three
     versions and the counts, which carry the versions they were computed under), or one query
-    when cold or when a version changed since. `found`: those keys as a page read them with
-    its own (`read_with_counts`)."""
+    when cold or when a version changed since."""
     version_keys, counts_key = _cache_keys(person_id, union_id)
-    if found is None:
-        found = cache.get_many([*version_keys, counts_key])
-    else:
-        found = {key: found[key] for key in (*version_keys, counts_key) if key in found}
+    found = cache.get_many([*version_keys, counts_key])
     missing = {key: uuid.uuid4().hex[:12] for key in version_keys if key not in found}
     if missing:
         cache.set_many(missing, None)
@@ -134,24 +130,10 @@ def unread_counts(person_id: int, union_id: int, *, found: dict | None = None) -
     return counts
 
 
-def read_with_counts(request, keys: list[str]) -> dict:
-    """`keys` from the cache, with the signed-in member's unread counts in the same round trip:
-    for a page that reads the cache anyway. The counts are kept on the request
-    (``request.unread_counts``), where the header takes them."""
-    member, union = getattr(request, "member", None), getattr(request, "union", None)
-    if member is None or union is None:
-        return cache.get_many(keys)
-    version_keys, counts_key = _cache_keys(member.pk, union.pk)
-    found = cache.get_many([*keys, *version_keys, counts_key])
-    request.unread_counts = unread_counts(member.pk, union.pk, found=found)
-    return {key: found[key] for key in keys if key in found}
-
-
 __all__ = [
     "UnreadCounts",
     "bump_global",
     "bump_person",
     "bump_union",
-    "read_with_counts",
     "unread_counts",
 ]

@@ -2,8 +2,7 @@ from decimal import Decimal
 
 from django import template
 
-from kosmo import dates, fragments, menu, money
-from kosmo.form_field import render_errors, render_field, render_filter_form
+from kosmo import dates, money
 
 register = template.Library()
 
@@ -46,24 +45,6 @@ def year_month(value):
     return dates.format_month(value)
 
 
-@register.simple_tag
-def form_field(field, show_required=False):
-    """``{% form_field field show_required %}``: components/field.html's body (kosmo.form_field)."""
-    return render_field(field, show_required)
-
-
-@register.simple_tag
-def form_errors(form):
-    """``{% form_errors form %}``: components/form_errors.html's body (kosmo.form_field)."""
-    return render_errors(form)
-
-
-@register.simple_tag
-def filter_form(form, summary):
-    """``{% filter_form form summary %}``: a 「…で絞り込む」 filter (kosmo.form_field)."""
-    return render_filter_form(form, summary)
-
-
 @register.filter
 def month_input(value):
     """``{{ date|month_input }}`` → ``2025-01`` (kosmo.dates.format_month_input), what
@@ -76,19 +57,3 @@ def has_feature(context, key):
     """``{% has_feature "medical" as on %}``: whether this union contracted the service."""
     union = context.get("union")
     return bool(union and union.has_feature(key))
-
-
-@register.simple_tag(takes_context=True)
-def service_menu(context):
-    """The left/≡ service menu of base.html (kosmo.menu.rendered_menu)."""
-    request = context["request"]
-    return menu.rendered_menu(
-        getattr(request, "union", None), request.path, member=context.get("member") is not None
-    )
-
-
-@register.simple_tag(takes_context=True)
-def static_fragment(context, template_name):
-    """``{% static_fragment "components/footer.html" %}``: a fragment that depends only on the
-    union, URLs and translations, rendered once per process (kosmo.fragments)."""
-    return fragments.render_static(template_name, context.get("union"))

@@ -101,7 +101,7 @@ def test_the_admin_file_view_is_scoped_to_the_staff_members_union(rf, staff, upl
 
     other_staff = factories.StaffFactory(username="staff_other")
     request = rf.get("/")
-    model_admin = admin.site._registry[Upload]
+    model_admin = admin.site.get_model_admin(Upload)
 
     request.user = staff
     assert list(model_admin.get_queryset(request)) == [uploaded]

@@ -291,7 +291,7 @@ def test_union_staff_cannot_delete_another_unions_row(staff_a_client, world, lab
         {"action": "delete_selected", "_selected_action": [foreign.pk], "post": "yes"},
     )
 
-    assert model._default_manager.filter(pk=foreign.pk).exists()
+    assert model._meta.default_manager.filter(pk=foreign.pk).exists()
 
 
 AUTOCOMPLETES = sorted(
@@ -324,7 +324,7 @@ def test_autocomplete_offers_only_the_staff_members_union(
     remote = model._meta.get_field(field).related_model
     foreign_ids = {
         str(pk)
-        for pk in remote._default_manager.filter(
+        for pk in remote._meta.default_manager.filter(
             pk__in=_rows_of_union(remote, world[1])
         ).values_list("pk", flat=True)
     }
@@ -336,7 +336,7 @@ def test_autocomplete_offers_only_the_staff_members_union(
 def _rows_of_union(model, side: Side):
     from kosmo.admin import union_path_of
 
-    return model._default_manager.filter(**{union_path_of(model): side.union.pk}).values("pk")
+    return model._meta.default_manager.filter(**{union_path_of(model): side.union.pk}).values("pk")
 
 
 def test_the_union_filters_are_left_out_for_union_staff(staff_a_client, world):

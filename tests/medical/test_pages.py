@@ -348,19 +348,33 @@ def test_annual_without_any_claims_still_offers_the_household(member_client, ins
     assert "該当する医療費明細はありません。" in html
 
 
+def _table(sql: str) -> str:
+    return sql.split(" FROM ", 1)[1].split()[0].strip('"')
+
+
 def _queries(call) -> list[str]:
     with CaptureQueriesContext(connection) as captured:
         call()
     return [query["sql"] for query in captured.captured_queries]
 
 
-def test_annual_as_first_opened_costs_one_query_of_its_own(
-    member_client, insured, dependent, manual_month
+@pytest.mark.parametrize(
+    ("path", "own"),
+    [
+        ("/medical/latest/", ["medical_claim"]),
+        ("/medical/annual/", ["kosmo_person", "medical_claim", "medical_claim"]),
+        (
+            "/medical/annual/?start=2024-01&person=",
+            ["kosmo_person", "medical_claim", "medical_claim"],
+        ),
+    ],
+)
+def test_a_statement_page_costs_its_own_queries_beside_any_signed_in_request(
+    member_client, insured, dependent, manual_month, path, own
 ):
     member_client.get("/")  # the header's counts are cached
     baseline = _queries(lambda: member_client.get("/healthz"))
-    page = _queries(lambda: member_client.get("/medical/annual/"))
+    page = _queries(lambda: member_client.get(path))
 
-    [own] = page[len(baseline) :]  # the year's claims, with the 受診者 choices
-    assert "medical_claim" in own and "kosmo_person" in own
     assert page[: len(baseline)] == baseline
+    assert [_table(sql) for sql in page[len(baseline) :]] == own

@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from notices import services
-from notices.unread import UnreadCounts, read_with_counts, unread_counts
+from notices.unread import UnreadCounts, unread_counts
 from tests.notices.factories import NoticeFactory
 
 
@@ -90,20 +90,7 @@ def test_header_without_a_member(client, union, staff):
     assert "staff_cosmo" in header
 
 
-def test_a_page_reads_its_own_keys_and_the_counts_together(rf, union, insured):
-    services.send_message(insured.person, "件名", "本文")
-    cache.set("page:key", {"a": 1})
-    request = rf.get("/")
-    request.member, request.union = insured.person, union
-
-    found = read_with_counts(request, ["page:key", "page:missing"])
-
-    assert found == {"page:key": {"a": 1}}
-    assert request.unread_counts == unread_counts(insured.person.pk, union.pk)
-    assert request.unread_counts.mail == 1
-
-
-def test_the_etax_page_header_shows_the_counts_it_read(portal_client, union, insured):
+def test_the_etax_page_header_shows_the_counts(portal_client, union, insured):
     services.send_message(insured.person, "件名", "本文")
 
     response = portal_client.get("/medical/etax/?year=2025")
@@ -111,3 +98,11 @@ def test_the_etax_page_header_shows_the_counts_it_read(portal_client, union, ins
     html = response.content.decode()
     assert response.status_code == 200 and "2025年分の医療費明細" in html
     assert "MYメール 未読1件" in html[html.index("<header") : html.index("</header>")]
+
+
+def test_the_header_escapes_the_members_name(portal_client, insured):
+    insured.person.given_name = "<花子> & 'さん'"
+    insured.person.save()
+    header = _header(portal_client)
+    assert "&lt;花子&gt; &amp; &#x27;さん&#x27;" in header
+    assert "<花子>" not in header
