@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 
 from kosmo.tenancy import belongs_to, resolve_union
 from kosmo.views import bad_request
@@ -54,4 +55,21 @@ class ContentSecurityPolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        return response
+
+
+class PrivateCacheMiddleware:
+    """Marks every response to a signed-in account ``Cache-Control: private, no-store``: its
+    pages carry personal data (claims, results, addresses) that no browser history, shared
+    proxy or back-button cache may keep. Anonymous pages and static files keep their headers.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
         return response
