@@ -63,11 +63,13 @@ class Guidance:
 
     ACTIVE, MOTIVATIONAL, INFORMATION = "active", "motivational", "information"
     EXCLUDED, UNDETERMINED = "excluded", "undetermined"
+    OVER_AGE = "over_age"
     LABELS = {
         ACTIVE: "積極的支援",
         MOTIVATIONAL: "動機付け支援",
         INFORMATION: "情報提供",
         EXCLUDED: "対象外(服薬中)",
+        OVER_AGE: "対象外(75歳以上)",
         UNDETERMINED: "判定不能",
     }
 
@@ -256,10 +258,15 @@ def worst(grades: Iterable[str | None]) -> str | None:
     return max(present, key=GRADES.index) if present else None
 
 
+def age_on(birth_date: dt.date, day: dt.date) -> int:
+    """Full years of age on `day`."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
 def fiscal_year_age(birth_date: dt.date, exam_date: dt.date) -> int:
     """The age reached by the end of the 年度 (31 March) of the exam (特定保健指導 step 5)."""
     _, end = dates.fiscal_year_bounds(dates.fiscal_year(exam_date))
-    return end.year - birth_date.year - ((end.month, end.day) < (birth_date.month, birth_date.day))
+    return age_on(birth_date, end)
 
 
 # --- A whole checkup ----------------------------------------------------------------------------
@@ -273,6 +280,7 @@ class Facts:
     sex: str
     age: int
     values: dict[str, Decimal | str]
+    age_on_exam_day: int | None = None  # None: not known (the fiscal-year age alone decides)
 
 
 @dataclass
@@ -407,8 +415,18 @@ def metabolic(rules: Rules, facts: Facts) -> str:
 
 
 def guidance_level(rules: Rules, facts: Facts) -> str:
-    """特定保健指導の階層化: medication excludes; body group; risks; smoking; level; age cap."""
+    """特定保健指導の階層化: medication excludes; body group; risks; smoking; level; age cap.
+
+    `facts.age` is the fiscal-year age (`fiscal_year_age`): someone turning 75 in the 年度 is
+    still 74 on the exam day and is capped like 65–74 (the `age_caps` band reaches 75).
+    特定保健指導 ends at `max_age` (74) on the exam day: anyone older is not a target.
+    """
     spec = rules.data["guidance"]
+    age_on_exam_day = facts.age_on_exam_day
+    if age_on_exam_day is None:
+        age_on_exam_day = facts.age - 1  # the youngest it can be: 75 at the end means 74
+    if age_on_exam_day > spec["max_age"]:
+        return Guidance.OVER_AGE
     flags: dict[str, bool | None] = {}
     for medication in spec["exclude_if_medication"]:
         flags[f"med:{medication}"] = _answer(facts, medication)

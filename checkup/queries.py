@@ -9,7 +9,16 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.http import Http404
 
-from checkup.criteria import Evaluation, Facts, Item, Judged, Rules, evaluate, fiscal_year_age
+from checkup.criteria import (
+    Evaluation,
+    Facts,
+    Item,
+    Judged,
+    Rules,
+    age_on,
+    evaluate,
+    fiscal_year_age,
+)
 from checkup.models import Checkup, CheckupResult, Column
 from kosmo.models import Person
 
@@ -110,7 +119,10 @@ def facts(person: Person, rules: Rules, checkup: Checkup) -> Facts:
         key: value for key, (_, value) in _values(rules, checkup).items() if value is not None
     }
     return Facts(
-        sex=person.sex, age=fiscal_year_age(person.birth_date, checkup.exam_date), values=values
+        sex=person.sex,
+        age=fiscal_year_age(person.birth_date, checkup.exam_date),
+        values=values,
+        age_on_exam_day=age_on(person.birth_date, checkup.exam_date),
     )
 
 

@@ -112,3 +112,57 @@ def test_a_value_below_a_reference_lower_bound_is_marked_low():
     assert rules.judge(item, "1", Decimal("120")).direction == "high"
     assert rules.judge(item, "1", Decimal("80")).direction == ""
     assert rules.judge(rules.items["urine_glucose"], "1", "+").direction == "high"
+
+
+def _active_at_fifty(birth_date: dt.date, exam_date: dt.date) -> Facts:
+    """Waist 90 (man) with high glucose, blood pressure and lipids: 積極的支援 at 50."""
+    return Facts(
+        sex="1",
+        age=criteria.fiscal_year_age(birth_date, exam_date),
+        values={
+            "waist": Decimal("90"),
+            "fpg": Decimal("110"),
+            "sbp": Decimal("140"),
+            "tg": Decimal("200"),
+            "smoker": "2",
+            "med_bp": "2",
+            "med_glucose": "2",
+            "med_lipid": "2",
+        },
+        age_on_exam_day=criteria.age_on(birth_date, exam_date),
+    )
+
+
+# An exam in June 2026: the 年度 ends on 31 March 2027.
+EXAM = dt.date(2026, 6, 1)
+
+
+@pytest.mark.parametrize(
+    ("birth_date", "expected"),
+    [
+        (dt.date(1976, 6, 1), Guidance.ACTIVE),  # 50
+        (dt.date(1962, 3, 31), Guidance.MOTIVATIONAL),  # 65 at the end of the 年度
+        (dt.date(1962, 4, 1), Guidance.ACTIVE),  # 64 at the end of the 年度
+        (dt.date(1952, 4, 1), Guidance.MOTIVATIONAL),  # 74 at the end of the 年度
+        # Turning 75 on the last day of the 年度: 74 on the exam day, capped like 65–74.
+        (dt.date(1952, 3, 31), Guidance.MOTIVATIONAL),
+        (dt.date(1951, 6, 2), Guidance.MOTIVATIONAL),  # 74 on the exam day, 75 the next day
+        # 75 on the exam day: no 特定保健指導 any more.
+        (dt.date(1951, 6, 1), Guidance.OVER_AGE),
+        (dt.date(1951, 4, 1), Guidance.OVER_AGE),
+    ],
+)
+def test_guidance_is_capped_for_those_turning_75_in_the_year_and_ends_at_74(
+    rules, birth_date, expected
+):
+    assert criteria.guidance_level(rules, _active_at_fifty(birth_date, EXAM)) == expected
+
+
+def test_without_the_exam_day_age_a_fiscal_year_age_of_75_is_capped_not_active(rules):
+    facts = _active_at_fifty(dt.date(1952, 3, 31), EXAM)
+    facts.age_on_exam_day = None
+
+    assert facts.age == 75
+    assert criteria.guidance_level(rules, facts) == Guidance.MOTIVATIONAL
+    facts.age = 76
+    assert criteria.guidance_level(rules, facts) == Guidance.OVER_AGE
