@@ -290,6 +290,9 @@ class CategoryGrade:
     grade: str | None
     risk: str
     items: list[str] = field(default_factory=list)  # the category's items in this checkup
+    # The item that set the grade: the first of the category's worst-graded items (its tile
+    # opens this one).
+    graded_by: str | None = None
 
 
 @dataclass
@@ -329,16 +332,20 @@ def evaluate(rules: Rules, facts: Facts) -> Evaluation:
         result = rules.judge(item, facts.sex, value) if item else None
         if result is not None:
             judged[key] = result
-    categories = [
-        CategoryGrade(
-            category["key"],
-            category["label"],
-            worst(judged[key].grade for key in category["items"] if key in judged),
-            category.get("risk", ""),
-            [key for key in category["items"] if key in judged],
+    categories = []
+    for category in rules.categories:
+        present = [key for key in category["items"] if key in judged]
+        grade = worst(judged[key].grade for key in present)
+        categories.append(
+            CategoryGrade(
+                category["key"],
+                category["label"],
+                grade,
+                category.get("risk", ""),
+                present,
+                next((key for key in present if grade and judged[key].grade == grade), None),
+            )
         )
-        for category in rules.categories
-    ]
     overall = worst(category.grade for category in categories)
     return Evaluation(
         judged=judged,

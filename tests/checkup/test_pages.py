@@ -266,6 +266,31 @@ def test_rich_page_grades_the_latest_checkup(member_client, insured, rich):
     assert '<a class="checkup-category checkup-grade--c" href="/checkup/items/sbp/">' in html
 
 
+def test_a_category_tile_opens_the_item_that_set_its_grade(member_client, insured, rich):
+    checkup_with(
+        insured.person,
+        waist="88.4",  # C (BMI 22.9 is A)
+        ast="32",  # B
+        ggt="90",  # C
+        fpg="104",  # B
+        hba1c="6.0",  # C
+        creatinine="0.9",  # A
+        urine_protein="±",  # B
+    )
+
+    html = _html(member_client.get("/checkup/rich/"))
+
+    tiles = re.findall(
+        r'<a class="checkup-category checkup-grade--\w" href="/checkup/items/(\w+)/">'
+        r' <span class="checkup-category__label">(.*?)</span>',
+        html,
+    )
+    assert {label: key for key, label in tiles} == {
+        "血圧": "sbp", "血糖": "hba1c", "脂質": "ldl", "尿酸": "uric_acid",
+        "腎臓": "urine_protein", "肝臓": "ggt", "肥満": "waist",
+    }  # fmt: skip
+
+
 def test_rich_page_with_normal_values_is_grade_a(member_client, insured, rich):
     checkup_with(insured.person)
 
@@ -392,6 +417,8 @@ def test_goals_without_daily_records_have_no_link(member_client, rich, settings)
 
     assert "行動目標設定について" in html
     assert "日々の記録を活用する" not in html
+    # Until the page exists, nothing says the feature is missing.
+    assert "日々の記録は" not in html and "ご利用いただけ" not in html
 
 
 def test_goals_hide_daily_records_outside_the_contract(member_client, rich, settings):
