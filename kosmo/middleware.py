@@ -61,7 +61,9 @@ class ContentSecurityPolicyMiddleware:
 class PrivateCacheMiddleware:
     """Marks every response to a signed-in account ``Cache-Control: private, no-store``: its
     pages carry personal data (claims, results, addresses) that no browser history, shared
-    proxy or back-button cache may keep. Anonymous pages and static files keep their headers.
+    proxy or back-button cache may keep. Anonymous pages, static files and a view that
+    declared itself ``public`` (the union's branding.css: the same for everyone) keep their
+    headers.
     """
 
     def __init__(self, get_response):
@@ -70,6 +72,11 @@ class PrivateCacheMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if user is not None and user.is_authenticated and not _declared_public(response):
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+def _declared_public(response) -> bool:
+    directives = response.get("Cache-Control", "").split(",")
+    return "public" in {directive.split("=")[0].strip().lower() for directive in directives}

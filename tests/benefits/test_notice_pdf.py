@@ -39,7 +39,7 @@ def test_notice_is_rendered_in_the_background_and_downloaded(
     assert download["Content-Disposition"].startswith(
         'attachment; filename="kyufukin_shikyu_kettei_202412-202412.pdf"'
     )
-    assert download["Cache-Control"] == "no-store"
+    assert download["Cache-Control"] == "no-store, private"
     text = _text(b"".join(download.streaming_content))
     assert "給付金支給決定通知書" in text.replace(" ", "")
     assert "山田 太郎 様" in text

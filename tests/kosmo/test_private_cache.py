@@ -41,7 +41,11 @@ def test_the_walk_covers_the_member_sections():
     assert "/eligibility/certificate/" in MEMBER_URLS
 
 
-@pytest.mark.parametrize("url", MEMBER_URLS)
+# The union's stylesheet is the same for everyone and declared public (kosmo.views).
+PUBLIC_ON_PURPOSE = {"/branding.css"}
+
+
+@pytest.mark.parametrize("url", [url for url in MEMBER_URLS if url not in PUBLIC_ON_PURPOSE])
 def test_every_page_for_a_signed_in_member_is_private_and_not_stored(client, insured, url):
     client.force_login(insured)
 
@@ -55,3 +59,9 @@ def test_anonymous_pages_and_static_files_are_not_marked_private(client, union):
     for url in ("/medical/", "/static/css/portal.css"):
         response = client.get(url)
         assert "no-store" not in response.headers.get("Cache-Control", ""), url
+
+
+def test_the_union_stylesheet_stays_public_for_a_signed_in_member(member_client):
+    response = member_client.get("/branding.css")
+
+    assert response["Cache-Control"] == "public, max-age=300"

@@ -507,7 +507,7 @@ def test_downloads_are_attachments_that_are_never_stored(
 
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="{filename}"'
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "no-store, private"
     assert response["Content-Type"] == content_type
 
 

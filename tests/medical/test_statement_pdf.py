@@ -52,7 +52,7 @@ def test_pdf_is_rendered_in_the_background_and_downloaded(
     assert download["Content-Disposition"].startswith(
         'attachment; filename="iryouhi_meisai_202503-202503.pdf"'
     )
-    assert download["Cache-Control"] == "no-store"
+    assert download["Cache-Control"] == "no-store, private"
     text = PdfReader(io.BytesIO(b"".join(download.streaming_content))).pages[0].extract_text()
     assert "医療費明細" in text.replace(" ", "")
     assert "パドコ歯科" in text
