@@ -16,13 +16,15 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PRIVATE_MEDIA_ROOT=/data/private_media \
     WEB_CONCURRENCY=5
 
-# WeasyPrint's native libraries. No font packages: PDFs embed static/fonts/ipaexg.ttf.
+# WeasyPrint's native libraries. PDFs embed static/fonts/ipaexg.ttf; fonts-noto-cjk gives
+# the glyphs IPAex lacks (外字 such as 𠮷 in claim data, see kosmo/pdf.py).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 \
         libpangoft2-1.0-0 \
         libharfbuzz0b \
         libharfbuzz-subset0 \
+        fonts-noto-cjk \
     && rm -rf /var/lib/apt/lists/*
 
 # A home of its own, so fontconfig can keep its cache; /app itself stays root-owned.

@@ -1,4 +1,4 @@
-"""PDF rendering: an HTML template in, PDF bytes out, always with the shipped Japanese font."""
+"""PDF rendering: an HTML template in, PDF bytes out, with the shipped Japanese font first."""
 
 from __future__ import annotations
 
@@ -11,15 +11,20 @@ from weasyprint.text.fonts import FontConfiguration
 
 FONT_FAMILY = "IPAexGothic"
 FONT_FILE = settings.BASE_DIR / "static" / "fonts" / "ipaexg.ttf"
+# IPAex has JIS X 0208 and a little more; claim data carries 外字 beyond it (𠮷, 﨑, 髙 …).
+# Those glyphs come from Noto Sans CJK JP, found through fontconfig: Debian's fonts-noto-cjk
+# (the Docker image and CI install it). Without it a missing glyph prints as a box.
+FALLBACK_FONT_FAMILY = "Noto Sans CJK JP"
 DOCUMENT_CSS = settings.BASE_DIR / "static" / "css" / "pdf.css"
 
 
 @cache
 def _font_face() -> str:
-    # The font is loaded from the repository, never from the machine: the same glyphs everywhere.
+    # The main font is loaded from the repository, never from the machine: the same glyphs
+    # everywhere; only what it lacks falls through to the named fallback.
     return (
         f"@font-face {{ font-family: '{FONT_FAMILY}'; src: url('{FONT_FILE.as_uri()}'); }}\n"
-        f"html {{ font-family: '{FONT_FAMILY}'; }}\n"
+        f"html {{ font-family: '{FONT_FAMILY}', '{FALLBACK_FONT_FAMILY}'; }}\n"
     )
 
 

@@ -6,8 +6,10 @@ import io
 import pytest
 from pypdf import PdfReader
 
+from benefits import queries
 from kosmo import documents
 from kosmo.models import DocumentJob
+from kosmo.pdf import render_pdf
 from tests.benefits.factories import BenefitPaymentFactory
 
 
@@ -210,3 +212,65 @@ def test_a_failed_notice_can_be_retried(
     assert "PDFを作成できませんでした。" in page and "再試行" in page
     assert job.state == DocumentJob.State.READY and job.attempts == 2
     assert "¥6,000" in _job_text(job)
+
+
+def _monthly_sickness_allowance(person, types, first: dt.date, months: int) -> dt.date:
+    """傷病手当金 paid every month from `first`, with every column filled; the last month."""
+    for n in range(months):
+        month = dt.date(first.year + (first.month - 1 + n) // 12, (first.month - 1 + n) % 12 + 1, 1)
+        BenefitPaymentFactory(
+            person=person,
+            benefit_type=types["傷病手当金"],
+            paid_month=month,
+            decided_on=month.replace(day=10),
+            service_month=month,
+            period_start=month,
+            period_end=month.replace(day=28),
+            days=28,
+            amount=214500,
+            note="待期期間満了後の継続給付",
+        )
+    return month
+
+
+def _notice_pages(owner, union, start: dt.date, end: dt.date) -> list[str]:
+    person = owner.person
+    pdf = render_pdf(
+        "benefits/notice_pdf.html",
+        {
+            "statement": queries.period_statement(owner, start, end),
+            "start": start,
+            "end": end,
+            "addressee": person,
+            "household": person.household,
+            "union": union,
+            "issued_on": dt.date(2026, 4, 1),
+        },
+    )
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def test_a_years_monthly_notice_fits_on_one_page_with_its_note(insured, union, types):
+    union.postal_code, union.address = "100-0005", "東京都千代田区丸の内一丁目1番1号"
+    union.contact_phone = "03-1234-5678"
+    union.save()
+    start = dt.date(2025, 4, 1)
+    end = _monthly_sickness_allowance(insured.person, types, start, 12)
+
+    pages = _notice_pages(insured, union, start, end)
+
+    assert len(pages) == 1
+    assert pages[0].count("傷病手当金") == 12 and "¥2,574,000" in pages[0]
+    assert "※ 給付金は、ご登録の口座へお振り込みします。" in pages[0]
+
+
+def test_a_long_notice_prints_its_total_once_and_never_the_note_alone(insured, union, types):
+    start = dt.date(2023, 4, 1)
+    end = _monthly_sickness_allowance(insured.person, types, start, 40)
+
+    pages = _notice_pages(insured, union, start, end)
+
+    assert len(pages) > 1
+    assert [page.count("¥8,580,000") for page in pages] == [0] * (len(pages) - 1) + [1]
+    assert not any("合計" in page for page in pages[:-1])
+    assert "傷病手当金" in pages[-1] and "※ 給付金は" in pages[-1]

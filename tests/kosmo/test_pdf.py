@@ -1,9 +1,13 @@
 import datetime as dt
 import io
+import logging
+import os
+import subprocess
 
+import pytest
 from pypdf import PdfReader
 
-from kosmo.pdf import FONT_FAMILY, render_pdf
+from kosmo.pdf import FALLBACK_FONT_FAMILY, FONT_FAMILY, render_pdf
 
 
 def _render(settings, tmp_path, body):
@@ -41,3 +45,32 @@ def test_the_shipped_font_is_embedded(settings, tmp_path):
     fonts = reader.pages[0]["/Resources"]["/Font"]
     names = [str(font.get_object()["/BaseFont"]) for font in fonts.values()]
     assert names and all(FONT_FAMILY in name for name in names)
+
+
+def _fallback_font_installed() -> bool:
+    listed = subprocess.run(
+        ["fc-list", FALLBACK_FONT_FAMILY, "family"], capture_output=True, text=True, check=False
+    )
+    return bool(listed.stdout.strip())
+
+
+# 外字 and other characters real claim data carries, beyond IPAex's JIS X 0208.
+RARE_CHARACTERS = "𠮷野家 髙橋医院 山﨑クリニック ①② ㈱コスモ ｺｽﾓﾔｯｷｮｸ café Müller"
+
+
+def test_every_character_of_claim_data_has_a_glyph(settings, tmp_path, caplog):
+    if not _fallback_font_installed():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{FALLBACK_FONT_FAMILY} missing: .ci/run installs fonts-noto-cjk")
+        pytest.skip(f"{FALLBACK_FONT_FAMILY} is not installed on this machine")
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        pdf = _render(settings, tmp_path, f"<p>{RARE_CHARACTERS}</p>")
+
+    reader = PdfReader(io.BytesIO(pdf))
+    fonts = reader.pages[0]["/Resources"]["/Font"]
+    names = {str(font.get_object()["/BaseFont"]).split("+")[-1] for font in fonts.values()}
+    # WeasyPrint logs every character it had to draw as .notdef (a box).
+    assert not [record for record in caplog.records if ".notdef" in record.getMessage()]
+    assert RARE_CHARACTERS in reader.pages[0].extract_text()
+    # The shipped font first, the named fallback for what it lacks, nothing picked at random.
+    assert names == {FONT_FAMILY, FALLBACK_FONT_FAMILY.replace(" ", "-")}

@@ -9,7 +9,9 @@ from pypdf import PdfReader
 
 from kosmo import documents
 from kosmo.models import DocumentJob
+from kosmo.pdf import render_pdf
 from medical import queries
+from medical.models import Claim
 from tests import factories
 
 
@@ -142,3 +144,76 @@ def test_the_statement_reads_every_column_it_prints_in_its_one_query(
             {"statement": statement, "start": march, "end": march, "owner": insured},
         )
     assert len(statement.rows) == 7 and "パドコ歯科" in html and "医院4" in html
+
+
+# Real names as claims carry them: long ones, with 外字 and full-width spaces.
+LONG_PROVIDER_NAMES = (
+    "地方独立行政法人東京都立病院機構　東京都立広尾病院",
+    "国立研究開発法人　国立がん研究センター中央病院",
+    "社会福祉法人恩賜財団済生会支部東京都済生会中央病院",
+    "医療法人社団　𠮷田会　𠮷田整形外科・リハビリテーションクリニック",
+    "国家公務員共済組合連合会　虎の門病院分院",
+    "医療法人社団　髙﨑会　髙﨑内科循環器科クリニック",
+)
+
+
+def _statement_pdf(owner, start, end) -> PdfReader:
+    statement = queries.period_statement(owner, start, end)
+    pdf = render_pdf(
+        "medical/statement_pdf.html",
+        {
+            "statement": statement,
+            "start": start,
+            "end": end,
+            "owner": owner,
+            "union": owner.union,
+            "issued_on": dt.date(2026, 4, 1),
+        },
+    )
+    return PdfReader(io.BytesIO(pdf))
+
+
+def _claims(insured, dependent, count: int) -> tuple[dt.date, dt.date]:
+    """`count` claim lines, 60 a month from 2024/04, both persons, long provider names."""
+    persons = [insured.person, dependent.person]
+    claims = [
+        factories.ClaimFactory.build(
+            person=persons[n % 2],
+            service_month=dt.date(2024 + (3 + n // 60) // 12, (3 + n // 60) % 12 + 1, 1),
+            provider_name=f"{LONG_PROVIDER_NAMES[n % len(LONG_PROVIDER_NAMES)]}{n}",
+            care_type=("outpatient", "dental", "pharmacy", "inpatient")[n % 4],
+            days=n % 31 + 1,
+            insurer_paid=2527,
+            public_paid=0,
+            patient_paid=1093,
+        )
+        for n in range(count)
+    ]
+    Claim.objects.bulk_create(claims)
+    return dt.date(2024, 4, 1), claims[-1].service_month
+
+
+def test_the_grand_total_is_printed_once_at_the_end(insured, dependent):
+    reader = _statement_pdf(insured, *_claims(insured, dependent, 120))
+    pages = [page.extract_text() for page in reader.pages]
+    grand_total = "¥434,400"  # 120 × ¥3,620
+
+    assert len(pages) > 1
+    assert sum(page.count(grand_total) for page in pages) == 1
+    assert grand_total in pages[-1]
+    assert not any("合計" in page for page in pages[:-1])
+
+
+def test_1200_long_claims_keep_names_and_rows_whole_on_a_page_per_25_rows(insured, dependent):
+    reader = _statement_pdf(insured, *_claims(insured, dependent, 1200))
+
+    # Target: at least 25 rows a page (before: 145 pages, 受診者 a character per line).
+    assert len(reader.pages) <= 1200 / 25 + 2
+    for page in reader.pages[:-1]:
+        lines = page.extract_text().splitlines()
+        # Every row starts with its 診療年月 followed by the whole 受診者 name.
+        rows = [line for line in lines if line.startswith(("2024/", "2025/"))]
+        names = {tuple(row.split()[1:3]) for row in rows}
+        assert rows and names <= {("山田", "太郎"), ("山田", "花子")}
+        # No row is split by the page break: each 医療機関 ends with its 診療区分/日数 on it.
+        assert "".join(lines).count("日)") == len(rows)
