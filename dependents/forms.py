@@ -52,10 +52,19 @@ class QuestionsForm(forms.Form):
         return forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 3}), **common)
 
     def rows(self):
-        """(question, bound field, parent field name) for the template."""
+        """(question, bound field, its number, parent field name, parent's number) for the
+        template. Every question is numbered 【n】 so that a follow-up can name the question it
+        depends on: the one just above it is often a sibling, not its parent."""
+        numbers = {question.pk: number for number, question in enumerate(self.questions, 1)}
         for question in self.questions:
             parent = self.by_id.get(question.parent_id)
-            yield question, self[field_name(question)], field_name(parent) if parent else ""
+            yield (
+                question,
+                self[field_name(question)],
+                numbers[question.pk],
+                field_name(parent) if parent else "",
+                numbers[parent.pk] if parent else None,
+            )
 
     def clean(self):
         cleaned = super().clean()

@@ -175,12 +175,7 @@ def delete_upload(*, upload: Upload, user: User) -> None:
     transaction.on_commit(lambda: storage.delete(name))
 
 
-@transaction.atomic
-def submit(*, state: TargetState, user: User) -> SurveyTarget:
-    """「提出する」: every required document has a file; the submission is then locked.
-    After 不備・不足 the additional documents are what must be there, and the dependent goes
-    back to review."""
-    target = SurveyTarget.objects.select_for_update().get(pk=state.target.pk)
+def _check_submittable(target: SurveyTarget, state: TargetState) -> None:
     if target.submitted_at and target.result != SurveyTarget.Result.DEFICIENT:
         raise SurveyClosed(_("既に提出済みです。"), code="submitted")
     _check_uploads_open(target)
@@ -191,6 +186,22 @@ def submit(*, state: TargetState, user: User) -> SurveyTarget:
             _("アップロードされていない必要書類があります: %(names)s") % {"names": names},
             code="missing_documents",
         )
+
+
+def check_submittable(*, state: TargetState) -> None:
+    """What 「提出する」 would refuse, raised before the member confirms (code "submitted"
+    when it was already submitted)."""
+    _check_submittable(state.target, state)
+
+
+@transaction.atomic
+def submit(*, state: TargetState, user: User) -> SurveyTarget:
+    """「提出する」: every required document has a file; the submission is then locked.
+    After 不備・不足 the additional documents are what must be there, and the dependent goes
+    back to review. A second call finds it submitted (SurveyClosed, code "submitted") and
+    changes nothing."""
+    target = SurveyTarget.objects.select_for_update().get(pk=state.target.pk)
+    _check_submittable(target, state)
     resubmission = target.result == SurveyTarget.Result.DEFICIENT
     target.submitted_at = timezone.now()
     target.result = SurveyTarget.Result.PENDING

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from functools import wraps
+from pathlib import PurePath
 
 from allauth.core import ratelimit
 from django.contrib import messages
@@ -19,6 +20,7 @@ from dependents import documents, queries, services
 from dependents.forms import InquiryForm, QuestionsForm, UploadForm, initial_answers
 from dependents.models import Upload
 from kosmo import documents as kosmo_documents
+from kosmo import downloads
 from kosmo.access import feature_required, member_required
 
 FEATURE = "dependent_survey"
@@ -258,8 +260,12 @@ def transfer_form(request: HttpRequest, household: queries.HouseholdSurvey) -> H
     form_file = household.survey.transfer_form
     if not form_file:
         raise Http404("no transfer form")
-    name = form_file.name.rsplit("/", 1)[-1]
-    return _file_response(form_file, name, "application/octet-stream", inline=False)
+    stored = PurePath(form_file.name).name
+    response = _file_response(form_file, stored, "application/octet-stream", inline=False)
+    # Named as the manual names it, with the uploaded file's extension (.pdf, .xlsx …).
+    name = f"被扶養者異動届{PurePath(stored).suffix}"
+    response["Content-Disposition"] = downloads.attachment(name, fallback=stored)
+    return response
 
 
 @survey_page
@@ -320,13 +326,27 @@ def upload_delete(request: HttpRequest, household: queries.HouseholdSurvey, pk: 
 
 
 @survey_page
-@require_POST
+@require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest, household: queries.HouseholdSurvey, pk: int) -> HttpResponse:
-    """「提出する」: locks the dependent's files once every required document has one."""
+    """「提出する」 cannot be undone, so it has two steps: a page listing what will be submitted
+    (the answers and each document's files) with 「提出する」 and 「戻る」, then the post that
+    locks them. A second post (double click, back and again) finds it done and says so."""
     state = queries.target_state(household, pk)
     try:
+        if request.method == "GET":
+            services.check_submittable(state=state)
+            return render(
+                request, "dependents/submit_confirm.html", {"household": household, "state": state}
+            )
         services.submit(state=state, user=request.user)
     except ValidationError as error:
+        if error.code == "submitted":
+            messages.info(
+                request,
+                _("%(name)s さんの書類は提出済みです。審査結果をお待ちください。")
+                % {"name": state.person.full_name},
+            )
+            return redirect("dependents:answer")
         messages.error(request, error.messages[0])
         return redirect("dependents:upload", pk)
     messages.success(

@@ -44,3 +44,10 @@ def document_key(client, target: SurveyTarget, name: str) -> str:
 def upload(client, target, document: str, file):
     key = document_key(client, target, document)
     return client.post(f"/dependents/answer/{target.pk}/upload/", {"document": key, "file": file})
+
+
+def submit(client, target: SurveyTarget, **kwargs):
+    """「提出内容を確認する」 then 「提出する」 on the page listing what will be submitted."""
+    confirmation = client.get(f"/dependents/answer/{target.pk}/submit/")
+    assert confirmation.status_code in (200, 302)
+    return client.post(f"/dependents/answer/{target.pk}/submit/", **kwargs)

@@ -16,6 +16,7 @@ from tests.dependents.steps import (
     answer,
     answer_all,
     pledge,
+    submit,
     upload,
 )
 
@@ -162,8 +163,8 @@ def test_the_whole_journey_from_answers_to_results_and_additional_documents(
     upload(member_client, spouse_target, INCOME, upload_file("kazei.pdf", pdf_bytes()))
     upload(member_client, spouse_target, PAYSLIPS, upload_file("kyuyo.jpg", image_bytes("JPEG")))
     upload(member_client, child_target, STUDENT, upload_file("gakusei.png", image_bytes("PNG")))
-    member_client.post(f"/dependents/answer/{spouse_target.pk}/submit/")
-    member_client.post(f"/dependents/answer/{child_target.pk}/submit/")
+    submit(member_client, spouse_target)
+    submit(member_client, child_target)
 
     spouse_target.refresh_from_db()
     child_target.refresh_from_db()
@@ -196,7 +197,7 @@ def test_the_whole_journey_from_answers_to_results_and_additional_documents(
     assert "山田 一郎 さんの審査結果: 不備・不足" in messages[1].body
     assert "在学証明書(発行日が3か月以内のもの)" in messages[1].body
 
-    refused = member_client.post(f"/dependents/answer/{child_target.pk}/submit/", follow=True)
+    refused = submit(member_client, child_target, follow=True)
     assert MISSING + "在学証明書(発行日が3か月以内のもの)" in text(refused)
     upload(
         member_client,
@@ -204,7 +205,7 @@ def test_the_whole_journey_from_answers_to_results_and_additional_documents(
         "在学証明書(発行日が3か月以内のもの)",
         upload_file("zaigaku.pdf", pdf_bytes()),
     )
-    member_client.post(f"/dependents/answer/{child_target.pk}/submit/")
+    submit(member_client, child_target)
 
     child_target.refresh_from_db()
     assert child_target.result == SurveyTarget.Result.PENDING
@@ -228,7 +229,7 @@ def test_removal_result_offers_the_removal_procedure(
     answer_all(member_client, spouse_target, child_target)
     upload(member_client, spouse_target, INCOME, upload_file("a.pdf", pdf_bytes()))
     upload(member_client, spouse_target, PAYSLIPS, upload_file("b.pdf", pdf_bytes()))
-    member_client.post(f"/dependents/answer/{spouse_target.pk}/submit/")
+    submit(member_client, spouse_target)
     services.record_result(
         target=spouse_target, result="removal", reason="収入が基準を超えています。", staff=staff
     )
@@ -283,3 +284,37 @@ def test_uploaded_files_are_shown_to_the_insured_member_with_their_real_type(
     assert response["X-Content-Type-Options"] == "nosniff"
     page = member_client.get(f"/dependents/answer/{spouse_target.pk}/upload/")
     assert "/media/" not in text(page)
+
+
+def test_an_approved_result_shows_the_unions_reason(
+    member_client, survey, staff, spouse_target, child_target
+):
+    answer_all(member_client, spouse_target, child_target)
+    upload(member_client, spouse_target, INCOME, upload_file("a.pdf", pdf_bytes()))
+    upload(member_client, spouse_target, PAYSLIPS, upload_file("b.pdf", pdf_bytes()))
+    submit(member_client, spouse_target)
+    services.record_result(
+        target=spouse_target,
+        result="approved",
+        reason="収入見込額が基準の130万円未満のため、引き続き認定します。",
+        staff=staff,
+    )
+
+    results = text(member_client.get("/dependents/results/"))
+
+    assert "認定 (山田 花子)" in results
+    assert "収入見込額が基準の130万円未満のため、引き続き認定します。" in results
+
+
+def test_the_criteria_give_the_150_man_yen_limit_for_dependents_aged_19_to_22(
+    member_client, survey
+):
+    pledge(member_client)
+
+    guide = text(member_client.get("/dependents/guide/"))
+
+    assert (
+        "令和7年10月1日から、19歳以上23歳未満の被扶養者(配偶者を除く)の年間収入の基準は"
+        "150万円未満です(年齢はその年の12月31日時点で判定します)。"
+    ) in guide
+    assert "130万円未満(60歳以上または障害者の場合は180万円未満)" in guide

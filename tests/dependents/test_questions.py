@@ -73,3 +73,27 @@ def test_questions_wait_for_step1(member_client, survey, spouse_target):
     response = member_client.get(f"/dependents/answer/{spouse_target.pk}/questions/", follow=True)
 
     assert "先にSTEP1の被保険者情報確認を完了してください。" in response.content.decode()
+
+
+def _fieldset(page: str, name: str) -> str:
+    start = page.index(f'data-name="{name}"')
+    return page[start : page.index("</fieldset>", start)]
+
+
+def test_each_follow_up_names_the_question_it_depends_on(
+    member_client, survey, spouse_target, child_target
+):
+    pledge(member_client)
+    member_client.post("/dependents/answer/insured/")
+    member_client.post(f"/dependents/answer/{child_target.pk}/basic/")
+
+    page = member_client.get(f"/dependents/answer/{child_target.pk}/questions/").content.decode()
+
+    # 学生ですか？ follows 同居していますか？ but depends on 【1】, not on the question above it.
+    assert "【4】被保険者と同居していますか？" in page and "【5】学生ですか？" in page
+    assert "(【1】で「はい」と回答した場合のみお答えください)" in _fieldset(page, "q_is_student")
+    assert "(【1】で「はい」と回答した場合のみお答えください)" in _fieldset(
+        page, "q_lives_together"
+    )
+    assert "(【2】で「はい」と回答した場合のみお答えください)" in _fieldset(page, "q_annual_income")
+    assert "前の設問" not in page

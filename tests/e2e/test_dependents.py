@@ -1,6 +1,6 @@
 """The insured member completes the 被扶養者資格調査 on a phone: pledge, guidance, STEP1-2 for
 the two dependents under survey, STEP3 with the PDF list, STEP4 uploading a real PDF and a
-real JPEG, 提出する."""
+real JPEG, each checked on the page listing what will be submitted, then 提出する."""
 
 import re
 
@@ -69,8 +69,9 @@ def test_member_completes_the_survey_on_a_phone(page, demo_portal, scans):
     expect(page.get_by_role("heading", name="(3)審査結果の確認")).to_be_visible()
     _fits_the_phone(page)
     page.get_by_role("link", name="(1)被扶養者資格調査のご案内を確認").click()
-    page.get_by_text("収入の基準").click()
+    page.get_by_text("収入の基準", exact=True).click()
     expect(page.get_by_text(re.compile("130万円未満"))).to_be_visible()
+    expect(page.get_by_text(re.compile("19歳以上23歳未満の被扶養者"))).to_be_visible()
     page.get_by_role("link", name="(2)設問の回答および必要書類の提出へ").click()
 
     # STEP1: the insured person's registered data
@@ -123,6 +124,14 @@ def test_member_completes_the_survey_on_a_phone(page, demo_portal, scans):
     expect(page.get_by_text("書類をアップロードしました。")).to_be_visible()
     expect(page.get_by_role("link", name="kazei_shoumeisho.pdf")).to_be_visible()
     _fits_the_phone(page)
+    page.get_by_role("link", name="提出内容を確認する").click()
+    expect(page.get_by_role("heading", name="提出内容の確認")).to_be_visible()
+    expect(page.get_by_role("link", name="kazei_shoumeisho.pdf")).to_be_visible()
+    expect(page.get_by_text("900,000円")).to_be_visible()
+    _fits_the_phone(page)
+    page.get_by_role("link", name="戻る").click()  # changed their mind: nothing submitted yet
+    expect(page.get_by_role("heading", name="書類アップロード")).to_be_visible()
+    page.get_by_role("link", name="提出内容を確認する").click()
     page.get_by_role("button", name="提出する").click()
     expect(page.get_by_text("山田 花子 さんの書類を提出しました。")).to_be_visible()
 
@@ -131,6 +140,8 @@ def test_member_completes_the_survey_on_a_phone(page, demo_portal, scans):
     page.get_by_label("ファイル", exact=True).set_input_files(str(jpeg))
     page.get_by_role("button", name="アップロード").click()
     expect(page.get_by_role("link", name="gakuseisho.jpg")).to_be_visible()
+    page.get_by_role("link", name="提出内容を確認する").click()
+    expect(page.get_by_text("学生ですか？")).to_be_visible()
     page.get_by_role("button", name="提出する").click()
     expect(page.get_by_text("山田 一郎 さんの書類を提出しました。")).to_be_visible()
 
