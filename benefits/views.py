@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,10 +15,24 @@ from kosmo.scoping import visible_persons
 
 
 def _filter_form(request: HttpRequest, data) -> PaymentFilterForm:
+    """「支給年月、対象者、給付種別で絞り込む」 over the calendar year of the newest payment."""
+    latest = queries.latest_month(request.user)
     return PaymentFilterForm(
         data,
         persons=visible_persons(request.user),
         benefit_types=queries.benefit_types(request.union),
+        year=(latest or timezone.localdate()).year,
+    )
+
+
+def _annual_page(request: HttpRequest, form: PaymentFilterForm) -> HttpResponse:
+    start, end = form.period()
+    chosen = form.chosen() if form.is_bound and form.is_valid() else {}
+    statement = queries.period_statement(request.user, start, end, **chosen)
+    return render(
+        request,
+        "benefits/annual.html",
+        {"form": form, "statement": statement, "start": start, "end": end, **chosen},
     )
 
 
@@ -60,19 +72,7 @@ def annual(request: HttpRequest) -> HttpResponse:
 
     By default the calendar year of the newest payment, everyone, every 給付種別.
     """
-    form = _filter_form(request, request.GET or None)
-    year = (queries.latest_month(request.user) or timezone.localdate()).year
-    start, end, chosen = dt.date(year, 1, 1), dt.date(year, 12, 1), {}
-    if form.is_bound and form.is_valid():
-        start = form.cleaned_data["start"] or start
-        end = form.cleaned_data["end"] or end
-        chosen = form.chosen()
-    statement = queries.period_statement(request.user, start, end, **chosen)
-    return render(
-        request,
-        "benefits/annual.html",
-        {"form": form, "statement": statement, "start": start, "end": end, **chosen},
-    )
+    return _annual_page(request, _filter_form(request, request.GET or None))
 
 
 @require_GET
@@ -91,16 +91,18 @@ def notice_pdf(request: HttpRequest) -> HttpResponse:
     """「給付金支給決定通知書(PDF)」 for the shown payments: queued, then its status page.
 
     The choices are checked against what the member may see: another household's 対象者 or
-    another union's 給付種別 is a 404, like a URL outside their scope.
+    another union's 給付種別 is a 404, like a URL outside their scope. A period that is not one
+    answers with the 年間 page and its message, as the filter does.
     """
     form = _filter_form(request, request.POST)
-    if not form.is_valid() or not form.cleaned_data["start"] or not form.cleaned_data["end"]:
-        raise Http404("bad period or choice")
+    if form.has_error("person") or form.has_error("benefit_type"):
+        raise Http404("choice outside the member's scope")
+    if not form.is_valid():
+        return _annual_page(request, form)
+    start, end = form.period()
     job = kosmo_documents.request_document(
         owner=request.user,
         kind=documents.KIND,
-        params=documents.params_for(
-            form.cleaned_data["start"], form.cleaned_data["end"], **form.chosen()
-        ),
+        params=documents.params_for(start, end, **form.chosen()),
     )
     return redirect("document_status", job.pk)

@@ -6,7 +6,10 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from kosmo import dates
 
 
 class MonthField(forms.CharField):
@@ -53,11 +56,52 @@ class PersonChoiceField(forms.TypedChoiceField):
 
 
 class MonthRangeForm(forms.Form):
-    """A filter with ``start`` and ``end`` month fields: 「まで」 may not come before 「から」."""
+    """A filter with ``start`` (「から」) and ``end`` (「まで」) month fields over a page that
+    shows one calendar year by default (`year`, that of the newest data; this year if not
+    given).
+
+    A blank side is that year's January or December, and the period it makes is checked
+    whichever side is blank: 「まで」 may not come before 「から」. A valid form's
+    ``cleaned_data`` carries the whole period; `period()` is what the page shows.
+    """
+
+    def __init__(self, *args, year: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        year = year or timezone.localdate().year
+        self.default_start = dt.date(year, 1, 1)
+        self.default_end = dt.date(year, 12, 1)
 
     def clean(self):
         cleaned = super().clean()
+        if self.has_error("start") or self.has_error("end"):
+            return cleaned
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and start > end:
             self.add_error("end", _("「まで」は「から」以降の年月を指定してください。"))
+        elif start is None and end is not None and end < self.default_start:
+            self.add_error(
+                "start",
+                _(
+                    "「から」を指定してください。省略すると%(month)sからになり、「まで」より後になります。"
+                )
+                % {"month": dates.format_month(self.default_start)},
+            )
+        elif end is None and start is not None and start > self.default_end:
+            self.add_error(
+                "end",
+                _(
+                    "「まで」を指定してください。省略すると%(month)sまでになり、「から」より前になります。"
+                )
+                % {"month": dates.format_month(self.default_end)},
+            )
+        else:
+            cleaned["start"] = start or self.default_start
+            cleaned["end"] = end or self.default_end
         return cleaned
+
+    def period(self) -> tuple[dt.date, dt.date]:
+        """The months from and to that the page shows: those chosen, or the default year when
+        nothing (valid) was chosen."""
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data["start"], self.cleaned_data["end"]
+        return self.default_start, self.default_end

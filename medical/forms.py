@@ -1,4 +1,4 @@
-"""「診療年月・受診者で絞り込む」."""
+"""「診療年月・受診者で絞り込む」 and 「診療年月で絞り込む」."""
 
 from __future__ import annotations
 
@@ -17,3 +17,11 @@ class ClaimFilterForm(MonthRangeForm):
     def __init__(self, *args, persons, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].set_persons(persons)
+
+
+class PrescriptionMonthsForm(MonthRangeForm):
+    """「診療年月で絞り込む」 on the 過去 page of prescriptions (manual §4-3 (2-2)): the months
+    only, answered by the 年間 page (everyone the member may see)."""
+
+    start = MonthField(label=_("診療年月(から)"), required=False, error_messages=INVALID_MONTH)
+    end = MonthField(label=_("診療年月(まで)"), required=False, error_messages=INVALID_MONTH)

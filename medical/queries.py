@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Max, QuerySet, Subquery, Sum
-from django.utils import timezone
 
 from accounts.models import User
 from kosmo import fiscal_years
@@ -92,29 +91,6 @@ def latest_statement(user: User) -> Statement:
     visible = claims(user)
     newest = Subquery(visible.order_by("-service_month").values("service_month")[:1])
     return statement(visible.filter(service_month=newest))
-
-
-def in_year(
-    latest: dt.date | None, start: dt.date | None, end: dt.date | None
-) -> tuple[dt.date, dt.date]:
-    """`start` and `end`, each by default January or December of the calendar year of the
-    newest data (`latest`; this year without any)."""
-    year = (latest or timezone.localdate()).year
-    return start or dt.date(year, 1, 1), end or dt.date(year, 12, 1)
-
-
-def annual_statement(
-    user: User,
-    *,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    person_id: int | None = None,
-) -> tuple[Statement, dt.date, dt.date]:
-    """MED-3 年間: the lines from `start` to `end` (of `person_id` only, if given), and those
-    two months. Each defaults to January or December of the calendar year of the newest
-    診療年月 the member may see (this year without any). Two queries."""
-    start, end = in_year(latest_month(user), start, end)
-    return period_statement(user, start, end, person_id=person_id), start, end
 
 
 def month_statement(user: User, month: dt.date, *, person_id: int | None = None) -> Statement:

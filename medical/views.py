@@ -6,22 +6,42 @@ import datetime as dt
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kosmo import documents as kosmo_documents
 from kosmo.access import feature_required, member_required, month_or_404
 from kosmo.scoping import visible_persons
 from medical import documents, queries
-from medical.forms import ClaimFilterForm
+from medical.forms import ClaimFilterForm, PrescriptionMonthsForm
 
 
-def _chosen(form: ClaimFilterForm) -> tuple[dt.date | None, dt.date | None, int | None]:
-    """「診療年月・受診者で絞り込む」's answer: the months from and to (None: not given) and the
-    person's id (None: everyone the member may see). An invalid form chooses nothing."""
+def _filter_form(request: HttpRequest, data, latest: dt.date | None) -> ClaimFilterForm:
+    """「診療年月・受診者で絞り込む」 over the calendar year of `latest` (the newest data)."""
+    return ClaimFilterForm(
+        data,
+        persons=visible_persons(request.user),
+        year=(latest or timezone.localdate()).year,
+    )
+
+
+def _person_id(form: ClaimFilterForm) -> int | None:
+    """The chosen 受診者's id (None: everyone the member may see, or an invalid form)."""
     if not (form.is_bound and form.is_valid()):
-        return None, None, None
+        return None
     person = form.cleaned_data["person"]
-    return form.cleaned_data["start"], form.cleaned_data["end"], person.pk if person else None
+    return person.pk if person else None
+
+
+def _annual_page(request: HttpRequest, form: ClaimFilterForm) -> HttpResponse:
+    start, end = form.period()
+    person_id = _person_id(form)
+    statement = queries.period_statement(request.user, start, end, person_id=person_id)
+    return render(
+        request,
+        "medical/annual.html",
+        {"form": form, "statement": statement, "start": start, "end": end, "person_id": person_id},
+    )
 
 
 @member_required
@@ -53,22 +73,8 @@ def month(request: HttpRequest, year: int, month: int) -> HttpResponse:
 @feature_required("medical")
 def annual(request: HttpRequest) -> HttpResponse:
     """MED-3 年間: a calendar year, filterable by 診療年月 and 受診者."""
-    form = ClaimFilterForm(request.GET or None, persons=visible_persons(request.user))
-    start, end, person_id = _chosen(form)
-    statement, start, end = queries.annual_statement(
-        request.user, start=start, end=end, person_id=person_id
-    )
-    return render(
-        request,
-        "medical/annual.html",
-        {
-            "form": form,
-            "statement": statement,
-            "start": start,
-            "end": end,
-            "person_id": person_id,
-        },
-    )
+    form = _filter_form(request, request.GET or None, queries.latest_month(request.user))
+    return _annual_page(request, form)
 
 
 @member_required
@@ -76,24 +82,29 @@ def annual(request: HttpRequest) -> HttpResponse:
 def past(request: HttpRequest) -> HttpResponse:
     """MED-3 過去: per 年度 with 「+」 (months) and 「>」 (a month's statement)."""
     years = queries.by_fiscal_year(queries.claims(request.user))
-    return render(request, "medical/past.html", {"years": years})
+    form = ClaimFilterForm(persons=visible_persons(request.user))
+    return render(request, "medical/past.html", {"years": years, "form": form})
 
 
 @require_POST
 @member_required
 @feature_required("medical")
 def statement_pdf(request: HttpRequest) -> HttpResponse:
-    """MED-4 「医療費明細 (PDF)」 for the shown period: queued, then its status page."""
-    form = ClaimFilterForm(request.POST, persons=visible_persons(request.user))
-    if not form.is_valid() or not form.cleaned_data["start"] or not form.cleaned_data["end"]:
-        raise Http404("bad period")
-    person = form.cleaned_data["person"]
+    """MED-4 「医療費明細 (PDF)」 for the shown period: queued, then its status page.
+
+    A 受診者 outside the member's scope is a 404; a period that is not one answers with the
+    年間 page and its message, as the filter does.
+    """
+    form = _filter_form(request, request.POST, queries.latest_month(request.user))
+    if form.has_error("person"):
+        raise Http404("person outside the member's scope")
+    if not form.is_valid():
+        return _annual_page(request, form)
+    start, end = form.period()
     job = kosmo_documents.request_document(
         owner=request.user,
         kind=documents.KIND,
-        params=documents.params_for(
-            form.cleaned_data["start"], form.cleaned_data["end"], person.pk if person else None
-        ),
+        params=documents.params_for(start, end, _person_id(form)),
     )
     return redirect("document_status", job.pk)
 
@@ -123,10 +134,11 @@ def prescriptions(request: HttpRequest, year: int | None = None, month: int | No
 @feature_required("prescriptions")
 def prescriptions_annual(request: HttpRequest) -> HttpResponse:
     """年間の処方医薬品明細, filterable by 診療年月 and 受診者 (manual §4-3 (2-1), (2-3))."""
-    form = ClaimFilterForm(request.GET or None, persons=visible_persons(request.user))
-    start, end, person_id = _chosen(form)
-    start, end = queries.in_year(queries.latest_prescription_month(request.user), start, end)
-    lines = queries.prescriptions(request.user, person_id=person_id).filter(
+    form = _filter_form(
+        request, request.GET or None, queries.latest_prescription_month(request.user)
+    )
+    start, end = form.period()
+    lines = queries.prescriptions(request.user, person_id=_person_id(form)).filter(
         service_month__gte=start, service_month__lte=end
     )
     return render(
@@ -146,4 +158,8 @@ def prescriptions_annual(request: HttpRequest) -> HttpResponse:
 def prescriptions_past(request: HttpRequest) -> HttpResponse:
     """Past prescriptions per 年度 (「+」 months, 「>」 a month)."""
     years = queries.prescriptions_by_fiscal_year(queries.prescriptions(request.user))
-    return render(request, "medical/prescriptions_past.html", {"years": years})
+    return render(
+        request,
+        "medical/prescriptions_past.html",
+        {"years": years, "form": PrescriptionMonthsForm()},
+    )

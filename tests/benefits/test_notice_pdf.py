@@ -153,20 +153,36 @@ def test_another_unions_member_cannot_reach_the_notice_from_their_portal(
 
 
 @pytest.mark.parametrize(
-    "bad",
+    ("bad", "message"),
     [
-        {"start": "", "end": ""},
-        {"start": "2024-13"},
-        {"start": "2024-12", "end": "2024-01"},
+        (
+            {"start": "", "end": "2023-12"},
+            "「から」を指定してください。省略すると2024/01からになり、「まで」より後になります。",
+        ),
+        ({"start": "2024-13"}, "支給年月は「2025-01」の形式で入力してください。"),
+        (
+            {"start": "2024-12", "end": "2024-01"},
+            "「まで」は「から」以降の年月を指定してください。",
+        ),
     ],
 )
-def test_a_bad_period_is_404_and_queues_nothing(member_client, manual_december, bad):
+def test_a_bad_period_answers_with_the_pages_message_and_queues_nothing(
+    member_client, manual_december, bad, message
+):
     response = member_client.post(
         "/benefits/notice.pdf", {"start": "2024-12", "end": "2024-12", **bad}
     )
 
-    assert response.status_code == 404
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html
+    assert "給付金支給決定通知書(PDF)" not in html
     assert not DocumentJob.objects.exists()
+
+
+def test_a_blank_period_is_the_newest_year(member_client, manual_december):
+    assert member_client.post("/benefits/notice.pdf", {"start": "", "end": ""}).status_code == 302
+    assert DocumentJob.objects.get().params["start"] == "2024-01"
 
 
 def test_another_households_person_in_the_form_is_404(

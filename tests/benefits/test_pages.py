@@ -260,6 +260,34 @@ def test_filter_messages_are_japanese(member_client, a_year):
     assert "入力内容をご確認ください。" in malformed
 
 
+def test_only_until_before_the_newest_year_is_refused_and_offers_no_pdf(member_client, a_year):
+    html = _html(member_client.get("/benefits/annual/", {"end": "2023-12"}))
+
+    assert (
+        "「から」を指定してください。省略すると2024/01からになり、「まで」より後になります。"
+        in html
+    )
+    assert "2024/01〜2023/12" not in html
+    assert "給付金支給決定通知書(PDF)" not in html
+
+
+def test_only_until_is_the_newest_year_up_to_that_month(member_client, a_year):
+    html = _html(member_client.get("/benefits/annual/", {"end": "2024-05"}))
+
+    assert "2024/01〜2024/05の給付金支給明細" in html
+    assert "給付金支給決定通知書(PDF)" in html
+
+
+def test_only_from_after_the_newest_year_is_refused(member_client, a_year):
+    html = _html(member_client.get("/benefits/annual/", {"start": "2025-02"}))
+
+    assert (
+        "「まで」を指定してください。省略すると2024/12までになり、「から」より前になります。"
+        in html
+    )
+    assert "給付金支給決定通知書(PDF)" not in html
+
+
 def test_the_filter_offers_only_visible_persons_and_the_unions_types(
     client, dependent, insured, types, other_union_member, a_year
 ):

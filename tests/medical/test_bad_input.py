@@ -29,12 +29,13 @@ def test_an_impossible_month_is_refused_with_the_manuals_message_and_kept(
     assert f'value="{value}"' in html
 
 
-def test_the_pdf_of_an_impossible_period_is_not_found(member_client):
+def test_the_pdf_of_an_impossible_period_answers_with_the_pages_message(member_client):
     response = member_client.post(
         "/medical/statement.pdf", {"start": f"{HUGE}-01", "end": "2025-01"}
     )
 
-    assert response.status_code == 404
+    assert response.status_code == 200
+    assert "診療年月は「2025-01」の形式で入力してください。" in _html(response)
 
 
 def test_another_households_person_cannot_be_chosen(member_client, other_union_member):

@@ -362,10 +362,11 @@ def _queries(call) -> list[str]:
     ("path", "own"),
     [
         ("/medical/latest/", ["medical_claim"]),
-        ("/medical/annual/", ["kosmo_person", "medical_claim", "medical_claim"]),
+        # The newest month (the default year of the filter), the persons, the statement.
+        ("/medical/annual/", ["medical_claim", "kosmo_person", "medical_claim"]),
         (
             "/medical/annual/?start=2024-01&person=",
-            ["kosmo_person", "medical_claim", "medical_claim"],
+            ["medical_claim", "kosmo_person", "medical_claim"],
         ),
     ],
 )
@@ -378,3 +379,97 @@ def test_a_statement_page_costs_its_own_queries_beside_any_signed_in_request(
 
     assert page[: len(baseline)] == baseline
     assert [_table(sql) for sql in page[len(baseline) :]] == own
+
+
+# --- A period with one side blank (issue 17) ---------------------------------------------------
+
+ONLY_UNTIL_TOO_EARLY = (
+    "「から」を指定してください。省略すると2026/01からになり、「まで」より後になります。"
+)
+ONLY_FROM_TOO_LATE = (
+    "「まで」を指定してください。省略すると2026/12までになり、「から」より前になります。"
+)
+REVERSED = "「まで」は「から」以降の年月を指定してください。"
+
+
+@pytest.fixture
+def claims_up_to_2026(insured):
+    _claim(insured.person, dt.date(2024, 2, 1), patient_paid=1000)
+    _claim(insured.person, dt.date(2026, 1, 1), patient_paid=3000)
+
+
+def test_only_until_before_the_newest_year_is_refused_and_offers_no_pdf(
+    member_client, claims_up_to_2026
+):
+    html = _html(member_client.get("/medical/annual/", {"end": "2024-03"}))
+
+    assert ONLY_UNTIL_TOO_EARLY in html
+    assert "2026/01〜2024/03" not in html
+    assert "医療費明細 (PDF)" not in html
+
+
+def test_only_until_is_the_newest_year_up_to_that_month(member_client, claims_up_to_2026):
+    html = _html(member_client.get("/medical/annual/", {"end": "2026-03"}))
+
+    assert "2026/01〜2026/03の医療費明細" in html
+    assert "医療費明細 (PDF)" in html
+
+
+def test_only_from_after_the_newest_year_is_refused(member_client, claims_up_to_2026):
+    html = _html(member_client.get("/medical/annual/", {"start": "2027-05"}))
+
+    assert ONLY_FROM_TOO_LATE in html
+    assert "医療費明細 (PDF)" not in html
+
+
+@pytest.mark.parametrize(
+    ("period", "message"),
+    [
+        ({"start": "2026-01", "end": "2024-03"}, REVERSED),
+        ({"start": "", "end": "2024-03"}, ONLY_UNTIL_TOO_EARLY),
+        ({"start": "2025-13", "end": "2025-12"}, "診療年月は「2025-01」の形式で入力してください。"),
+    ],
+)
+def test_the_pdf_of_a_bad_period_answers_with_the_pages_message(
+    member_client, claims_up_to_2026, period, message
+):
+    from kosmo.models import DocumentJob
+
+    response = member_client.post("/medical/statement.pdf", period)
+
+    assert response.status_code == 200
+    assert message in _html(response)
+    assert not DocumentJob.objects.exists()
+
+
+def test_the_pdf_of_a_period_with_only_until_is_the_year_up_to_it(member_client, claims_up_to_2026):
+    from kosmo.models import DocumentJob
+
+    response = member_client.post("/medical/statement.pdf", {"start": "", "end": "2026-03"})
+
+    assert response.status_code == 302
+    assert DocumentJob.objects.get().params["start"] == "2026-01"
+
+
+def test_prescriptions_with_only_until_before_the_newest_year_are_refused(
+    member_client, manual_prescriptions
+):
+    html = _html(member_client.get("/medical/prescriptions/annual/", {"end": "2023-03"}))
+
+    assert (
+        "「から」を指定してください。省略すると2024/01からになり、「まで」より後になります。"
+        in html
+    )
+    assert "2024/01〜2023/03" not in html
+
+
+def test_the_past_pages_offer_the_manuals_filters(member_client, manual_month):
+    claims = _html(member_client.get("/medical/past/"))
+    prescriptions = _html(member_client.get("/medical/prescriptions/past/"))
+
+    assert "<summary>診療年月・受診者で絞り込む</summary>" in claims
+    assert '<form method="get" action="/medical/annual/" novalidate>' in claims
+    assert 'name="person"' in claims
+    assert "<summary>診療年月で絞り込む</summary>" in prescriptions
+    assert '<form method="get" action="/medical/prescriptions/annual/" novalidate>' in prescriptions
+    assert 'name="start"' in prescriptions and 'name="person"' not in prescriptions
