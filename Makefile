@@ -16,11 +16,13 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # seed_demo ends with the portals' addresses (http://kosmo.localhost:8000/, …): the server
-# listens on 127.0.0.1, which browsers reach by those names, but 127.0.0.1 itself is no union's.
+# listens on 127.0.0.1, which browsers reach by those names. The address runserver prints
+# (127.0.0.1, no union's host name) shows the rich demo union too, where passkeys cannot work.
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:8000
+	DEBUG=$${DEBUG:-true} KOSMO_DEFAULT_UNION=$${KOSMO_DEFAULT_UNION:-kosmo} \
+		$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 lint: install
 	$(BIN)/ruff check .
