@@ -1,6 +1,11 @@
 """Demo 給付金 data for `manage.py seed_demo`: each demo union's 給付種別 master and a few
 years of payments for its households, with the manual's example (2024/12: two
-「インフルエンザ予防接種補助金」 of ¥3,000 for 山田 太郎 and 山田 花子)."""
+「インフルエンザ予防接種補助金」 of ¥3,000 for 山田 太郎 and 山田 花子).
+
+高額療養費 follows the medical demo's claims (seeded before this): every member is in
+所得区分ウ (標準報酬月額28万〜50万円, 限度額 80,100円 + (総医療費 − 267,000円) × 1%), and a
+claim whose 自己負担 passes it is paid back the excess three months later. 傷病手当金 is paid
+from the 4th day off work (the first three are the 待期期間), so its 日数 is its period's."""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from django.utils import timezone
 
 from benefits.models import BenefitPayment, BenefitType
 from kosmo.models import Person, Union
+from medical import demo as medical_demo
 
 # (code, name, 表示順): the usual 法定給付 and 付加給付 of a 健康保険組合, and its own subsidies.
 STANDARD_TYPES = [
@@ -24,6 +30,8 @@ STANDARD_TYPES = [
     ("H01", "インフルエンザ予防接種補助金", 90),
 ]
 FLU_SUBSIDY = {"kosmo": 3000, "sakura": 2000}
+HIGH_COST_BAND = "ウ"  # 所得区分 of every demo member (kosmo.high_cost.BANDS)
+HIGH_COST_PAID_AFTER = 3  # months from the 診療年月 to the payment
 M = dt.date  # a month is its first day
 
 
@@ -46,6 +54,7 @@ def seed(unions: dict[str, Union]) -> list[str]:
         )
     }
     BenefitPayment.objects.filter(person__in=persons.values()).delete()
+    over_limit = medical_demo.claims_over_limit(unions, band=HIGH_COST_BAND)
     payments: list[BenefitPayment] = []
     for slug, union in unions.items():
         types = {}
@@ -77,12 +86,18 @@ def seed(unions: dict[str, Union]) -> list[str]:
                         service_month=M(year, 11, 1))  # fmt: skip
         for number, branch, type_name, paid, amount, extra in OTHER_PAYMENTS.get(slug, []):
             pay(number, branch, type_name, paid, amount, **extra)
-        # Something recent, so the newest month is not years old whenever the demo is run.
+        for over in over_limit:
+            household = over.person.household
+            if household.union.slug == slug:
+                pay(household.number, over.person.branch, "高額療養費",
+                    _months_back(over.service_month, -HIGH_COST_PAID_AFTER), over.refund,
+                    service_month=over.service_month,
+                    note=f"所得区分{HIGH_COST_BAND} 限度額{over.limit:,}円")  # fmt: skip
+        # Something recent, so the newest month is not years old whenever the demo is run
+        # (さくら's is the 高額療養費 of a hospital stay five months ago).
         if slug == "kosmo":
             pay("10001", "01", "付加給付", recent, 8200,
                 service_month=_months_back(recent, 3), note="一部負担還元金")  # fmt: skip
-        else:
-            pay("30001", "00", "高額療養費", recent, 32400, service_month=_months_back(recent, 3))
     BenefitPayment.objects.bulk_create(payments)
     return [f"  給付金: {len(payments)}件"]
 
@@ -103,13 +118,12 @@ HOUSEHOLD_FLU = {
 
 OTHER_PAYMENTS = {
     "kosmo": [
-        ("10001", "02", "高額療養費", M(2024, 6, 1), 58000, {"service_month": M(2024, 3, 1)}),
         (
             "10001",
             "02",
             "付加給付",
             M(2024, 7, 1),
-            25000,
+            58600,  # his stay's 自己負担 after 高額療養費 (83,630円) − 25,000円, in hundreds
             {"service_month": M(2024, 3, 1), "note": "一部負担還元金"},
         ),
         (
@@ -117,12 +131,13 @@ OTHER_PAYMENTS = {
             "00",
             "傷病手当金",
             M(2025, 9, 1),
-            214500,
+            240240,  # 日額 8,580円 × 28日
             {
                 "service_month": M(2025, 7, 1),
                 "period_start": M(2025, 7, 4),
                 "period_end": M(2025, 7, 31),
-                "days": 25,
+                "days": 28,
+                "note": "待期期間 2025/07/01〜07/03",
                 "decided_on": M(2025, 9, 10),
             },
         ),
@@ -131,7 +146,7 @@ OTHER_PAYMENTS = {
             "00",
             "傷病手当金",
             M(2025, 10, 1),
-            266640,
+            265980,  # 8,580円 × 31日
             {
                 "service_month": M(2025, 8, 1),
                 "period_start": M(2025, 8, 1),
@@ -162,8 +177,6 @@ OTHER_PAYMENTS = {
             500000,
             {"service_month": M(2025, 3, 1), "note": "直接支払制度の差額"},
         ),
-        ("20001", "00", "高額療養費", M(2024, 2, 1), 86430, {"service_month": M(2023, 11, 1)}),
-        ("20001", "00", "高額療養費", M(2025, 1, 1), 44400, {"service_month": M(2024, 10, 1)}),
         (
             "20001",
             "00",
@@ -174,18 +187,18 @@ OTHER_PAYMENTS = {
         ),
     ],
     "sakura": [
-        ("30001", "02", "高額療養費", M(2025, 2, 1), 35200, {"service_month": M(2024, 11, 1)}),
         (
             "30002",
             "00",
             "傷病手当金",
             M(2024, 11, 1),
-            156000,
+            156000,  # 日額 7,800円 × 20日
             {
                 "service_month": M(2024, 10, 1),
                 "period_start": M(2024, 10, 1),
                 "period_end": M(2024, 10, 20),
-                "days": 17,
+                "days": 20,
+                "note": "待期期間 2024/09/28〜09/30",
             },
         ),
     ],
