@@ -26,7 +26,7 @@ def test_latest_month_shows_the_manuals_table_with_its_total(member_client, manu
 
     assert "2024年12月の給付金支給明細" in html
     for column in ("支給年月", "対象者", "給付種別", "診療年月", "支給期間", "日数", "支給金額"):
-        assert f'<th scope="col">{column}</th>' in html or f'class="num">{column}</th>' in html
+        assert f'<th scope="col">{column}</th>' in html or f'">{column}</th>' in html
     assert html.count("インフルエンザ予防接種補助金</td>") == 2
     assert "山田 太郎" in html and "山田 花子" in html
     assert html.count('<td class="num">-</td>') == 2  # 日数 「-」
@@ -71,7 +71,8 @@ def test_period_days_and_note_are_shown(member_client, insured, types):
 
     assert "<td>2024/12/01〜2024/12/20</td>" in html
     assert '<td class="num">17</td>' in html
-    assert "<td>2024/12</td>" in html and "<td>2025/01</td>" in html
+    # 支給年月 first, kept at the left when the table scrolls sideways; then 診療年月.
+    assert '<td class="sticky-col">2025/01</td>' in html and "<td>2024/12</td>" in html
     assert "¥123,456" in html and "待期3日を除く" in html
 
 

@@ -63,7 +63,10 @@ def test_table_groups_items_as_the_manual_with_units_and_reference(member_client
 
     html = _html(member_client.get("/checkup/"))
 
-    groups = re.findall(r'<th scope="colgroup" colspan="3">(.*?)</th>', html)
+    groups = re.findall(
+        r'<th scope="colgroup" colspan="3"><span class="checkup-group-label">(.*?)</span></th>',
+        html,
+    )
     assert groups == ["生活習慣", "血圧", "脂質", "血糖", "肝機能", "尿酸", "尿"]
     assert '129以下 <span class="checkup-unit">(mmHg)</span>' in _row(html, "収縮期血圧")
     assert "40以上" in _row(html, "HDLコレステロール")

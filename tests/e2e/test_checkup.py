@@ -113,3 +113,51 @@ def test_a_household_member_stays_chosen_and_the_item_page_fits_a_phone(page, de
     expect(page.get_by_role("heading", name="経年グラフ（山田 太郎）")).to_be_visible()
     expect(page.locator("svg circle").first).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def _box(locator) -> dict:
+    box = locator.bounding_box()
+    assert box is not None
+    return box
+
+
+def _within_screen(box: dict, page) -> bool:
+    size = page.viewport_size
+    return (
+        box["x"] >= 0
+        and box["y"] >= 0
+        and box["x"] + box["width"] <= size["width"]
+        and box["y"] + box["height"] <= size["height"]
+    )
+
+
+@pytest.mark.parametrize("viewport", ["phone"], indirect=True)
+def test_the_latest_result_is_on_a_phones_first_screen_and_the_item_column_stays(page, demo_portal):
+    _sign_in(page)
+    _menu_link(page, "健診結果情報").click()
+    table = page.get_by_role("region", name="健診結果一覧表")
+    table.evaluate("region => region.scrollIntoView({block: 'start'})")
+
+    sbp = table.get_by_role("row", name=re.compile("^収縮期血圧"))
+    latest = sbp.locator("td.checkup-cell").first
+    expect(latest).to_contain_text("142")
+    assert _within_screen(_box(latest), page)
+
+    table.evaluate("region => { region.scrollLeft = region.scrollWidth; }")
+    assert table.evaluate("region => region.scrollLeft") > 0
+    item = _box(sbp.get_by_role("rowheader"))
+    assert _within_screen(item, page)
+    assert item["x"] <= _box(table)["x"] + 1
+    expect(sbp.get_by_role("rowheader")).to_have_text("収縮期血圧")
+
+
+@pytest.mark.parametrize("viewport", ["phone"], indirect=True)
+def test_a_rich_checkup_tile_opens_the_item_that_set_its_grade(page, demo_portal):
+    _sign_in(page)
+    _menu_link(page, "健診結果(リッチ版)").click()
+
+    tile = page.get_by_role("link", name=re.compile("^肥満"))
+    expect(tile).to_contain_text("C")
+    tile.click()
+
+    expect(page.get_by_role("heading", name="腹囲", exact=True)).to_be_visible()

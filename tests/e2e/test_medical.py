@@ -57,3 +57,24 @@ def test_member_reads_medical_pages_on_a_phone(page, demo_portal):
     with open(download.value.path(), "rb") as xml:
         assert b"<TEG700" in xml.read()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+@pytest.mark.parametrize("viewport", ["phone"], indirect=True)
+def test_the_past_page_filters_and_the_month_column_stays_on_a_phone(page, demo_portal):
+    sign_in_with_email_code(
+        page, "yamada_taro", account_demo.DEMO_PASSWORD, "yamada.taro@example.jp"
+    )
+    page.goto(page.base_url + "/medical/past/")
+    page.get_by_text("診療年月・受診者で絞り込む").click()
+    page.get_by_label("診療年月(から)").fill("2025-03")
+    page.get_by_label("診療年月(まで)").fill("2025-03")
+    page.get_by_role("button", name="絞り込む").click()
+    expect(page.get_by_text("2025/03〜2025/03の医療費明細")).to_be_visible()
+
+    scroller = page.locator(".table-scroll").filter(has=page.locator("table.claims"))
+    scroller.evaluate("region => { region.scrollLeft = region.scrollWidth; }")
+    assert scroller.evaluate("region => region.scrollLeft") > 0
+    month = page.locator("table.claims tbody td").first
+    expect(month).to_have_text("2025/03")
+    box, frame = month.bounding_box(), scroller.bounding_box()
+    assert frame["x"] <= box["x"] <= frame["x"] + 1 and box["x"] + box["width"] <= 390
