@@ -7,7 +7,7 @@ import datetime as dt
 from django.utils import timezone
 
 from benefits import queries
-from kosmo import documents
+from kosmo import documents, downloads
 from kosmo.models import DocumentJob
 from kosmo.pdf import render_pdf
 
@@ -59,4 +59,8 @@ def render_notice(job: DocumentJob) -> documents.Rendered:
             "issued_on": timezone.localdate(),
         },
     )
-    return documents.Rendered(f"kyufukin_shikyu_kettei_{start:%Y%m}-{end:%Y%m}.pdf", pdf)
+    return documents.Rendered(
+        f"給付金支給決定通知書_{downloads.period_name(start, end)}.pdf",
+        pdf,
+        fallback=f"kyufukin_shikyu_kettei_{start:%Y%m}-{end:%Y%m}.pdf",
+    )

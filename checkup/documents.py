@@ -28,4 +28,8 @@ def render_table(job: DocumentJob) -> documents.Rendered:
         "checkup/table_pdf.html",
         {"table": table, "person": person, "union": union, "issued_on": issued_on},
     )
-    return documents.Rendered(f"kenshin_kekka_{issued_on:%Y%m%d}.pdf", pdf)
+    return documents.Rendered(
+        f"健診結果一覧表_{person.family_name}{person.given_name}_{issued_on:%Y%m%d}.pdf",
+        pdf,
+        fallback=f"kenshin_kekka_{issued_on:%Y%m%d}.pdf",
+    )

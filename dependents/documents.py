@@ -46,4 +46,9 @@ def render_required_documents(job: DocumentJob) -> documents.Rendered:
             "issued_on": timezone.localdate(),
         },
     )
-    return documents.Rendered(f"hitsuyou_shorui_{survey.starts_on:%Y%m}.pdf", pdf)
+    starts_on = survey.starts_on
+    return documents.Rendered(
+        f"必要書類一覧_{starts_on.year}年{starts_on.month}月.pdf",
+        pdf,
+        fallback=f"hitsuyou_shorui_{starts_on:%Y%m}.pdf",
+    )

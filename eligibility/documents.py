@@ -33,4 +33,8 @@ def render_notice(job: DocumentJob) -> documents.Rendered:
             "issued_on": today,
         },
     )
-    return documents.Rendered(f"shikaku_joho_{person.household.number}_{person.branch}.pdf", pdf)
+    return documents.Rendered(
+        f"資格情報のお知らせ_{person.family_name}{person.given_name}.pdf",
+        pdf,
+        fallback=f"shikaku_joho_{person.household.number}_{person.branch}.pdf",
+    )

@@ -20,8 +20,9 @@ RETENTION = dt.timedelta(days=7)  # a ready file is downloadable for a week, the
 
 @dataclass(frozen=True)
 class Rendered:
-    filename: str
+    filename: str  # the name the member downloads, in Japanese (医療費明細_2025年度.pdf)
     content: bytes
+    fallback: str  # an ASCII name: the stored file's, and the download's for old clients
 
 
 Renderer = Callable[[DocumentJob], Rendered]
@@ -105,7 +106,7 @@ def run(job_id: int) -> str:
         job.finished_at = timezone.now()
         job.save(update_fields=["state", "error", "attempts", "finished_at"])
         raise
-    job.file.save(rendered.filename, ContentFile(rendered.content), save=False)
+    job.file.save(rendered.fallback, ContentFile(rendered.content), save=False)
     job.filename = rendered.filename
     job.state = DocumentJob.State.READY
     job.finished_at = timezone.now()

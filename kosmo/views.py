@@ -1,3 +1,5 @@
+from pathlib import PurePath
+
 from django.http import (
     FileResponse,
     Http404,
@@ -11,7 +13,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
-from kosmo import documents
+from kosmo import documents, downloads
 from kosmo.access import member_required
 from kosmo.models import DocumentJob
 
@@ -72,6 +74,9 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
     if job.state != DocumentJob.State.READY or not job.file:
         raise Http404("not ready")
     response = FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
+    # The stored file keeps the ASCII name (a suffix if taken): the name for old clients.
+    fallback = PurePath(job.file.name).name
+    response["Content-Disposition"] = downloads.attachment(job.filename, fallback=fallback)
     response["Cache-Control"] = "no-store"
     return response
 

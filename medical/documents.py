@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from kosmo import documents
+from kosmo import documents, downloads
 from kosmo.models import DocumentJob
 from kosmo.pdf import render_pdf
 from medical import queries
@@ -39,4 +39,8 @@ def render_statement(job: DocumentJob) -> documents.Rendered:
             "issued_on": timezone.localdate(),
         },
     )
-    return documents.Rendered(f"iryouhi_meisai_{start:%Y%m}-{end:%Y%m}.pdf", pdf)
+    return documents.Rendered(
+        f"医療費明細_{downloads.period_name(start, end)}.pdf",
+        pdf,
+        fallback=f"iryouhi_meisai_{start:%Y%m}-{end:%Y%m}.pdf",
+    )

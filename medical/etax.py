@@ -33,6 +33,7 @@ from django.core.cache import cache
 from django.db.models import Max, Min
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from lxml import etree
@@ -700,6 +701,7 @@ FORM_HEADER = (
     "支払年月日",
 )
 FORM_SHEET = "医療費集計フォーム"
+ABOUT_SHEET = "この明細書について"
 FORM_FIRST_ROW = 9
 FORM_MAX_ROWS = 995  # rows 9–1003: 「データは995件まで入力が可能です」
 
@@ -743,6 +745,40 @@ def notice_xlsx(notice: Notice, *, part: int = 1) -> bytes:
         for column, value in enumerate(form_row(line), start=2):  # B
             if value is not None:
                 sheet.cell(row=row, column=column, value=safe_cell(value))
+    _add_about_sheet(workbook, notice)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _add_about_sheet(workbook, notice: Notice) -> None:
+    """Our own first sheet (template medical/etax_form_about.txt): where the lines come from
+    — the union's 医療費通知 records, not receipts — and how to use them, since the NTA's
+    instruction sheet, kept as it is, says the form is not for 医療費通知."""
+    from openpyxl.styles import Alignment, Font
+
+    text = render_to_string(
+        "medical/etax_form_about.txt",
+        {
+            "notice": notice,
+            "union_name": notice.union.name,
+            "pending_last": notice.pending_months[-1].month if notice.pending_months else None,
+        },
+    )
+    lines = [line.strip() for line in text.strip().splitlines()]
+    sheet = workbook.create_sheet(ABOUT_SHEET, 0)
+    workbook.active = 0
+    sheet.column_dimensions["A"].width = 2
+    sheet.column_dimensions["B"].width = 110
+    row = 1
+    for line in lines:
+        if not line and not sheet.cell(row=row - 1, column=2).value:
+            continue  # one blank row between sections, however the template is spaced
+        cell = sheet.cell(row=row, column=2, value=safe_cell(line) if line else None)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if row == 1:
+            cell.font = Font(size=14, bold=True)
+        elif line.startswith("●"):
+            cell.font = Font(bold=True)
+        row += 1
+    sheet.protection.sheet = True  # read-only like the NTA's instruction sheet

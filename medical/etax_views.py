@@ -9,9 +9,9 @@ from __future__ import annotations
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
+from kosmo import downloads
 from kosmo.access import feature_required, member_required
 from medical import etax as service
 
@@ -79,9 +79,9 @@ def _notice_or_404(request: HttpRequest, year: int) -> service.Notice:
     return notice
 
 
-def _attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:
+def _attachment(content: bytes, filename: str, fallback: str, content_type: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Disposition"] = downloads.attachment(filename, fallback=fallback)
     response["Cache-Control"] = "no-store"
     return response
 
@@ -99,7 +99,9 @@ def etax_xml(request: HttpRequest, year: int) -> HttpResponse:
             request, form, notice, service.union_state(notice.union), xml_refused=True, status=503
         )
     content = service.notice_xml(notice, credential=credential)
-    return _attachment(content, f"iryouhi_{year}.xml", "application/xml")
+    return _attachment(
+        content, f"医療費通知データ_{year}年.xml", f"iryouhi_{year}.xml", "application/xml"
+    )
 
 
 @member_required
@@ -107,7 +109,12 @@ def etax_xml(request: HttpRequest, year: int) -> HttpResponse:
 def etax_csv(request: HttpRequest, year: int) -> HttpResponse:
     """「CSVデータをダウンロードする」: the 集計フォーム's columns B–J."""
     notice = _notice_or_404(request, year)
-    return _attachment(service.notice_csv(notice), f"iryouhi_{year}.csv", "text/csv; charset=utf-8")
+    return _attachment(
+        service.notice_csv(notice),
+        f"医療費通知データ_{year}年.csv",
+        f"iryouhi_{year}.csv",
+        "text/csv; charset=utf-8",
+    )
 
 
 @member_required
@@ -121,5 +128,10 @@ def etax_xlsx(request: HttpRequest, year: int) -> HttpResponse:
         raise Http404("bad part") from None
     if not 1 <= part <= notice.xlsx_parts:
         raise Http404("no such part")
-    filename = f"iryouhi_{year}.xlsx" if part == 1 else f"iryouhi_{year}_{part}.xlsx"
-    return _attachment(service.notice_xlsx(notice, part=part), filename, XLSX_TYPE)
+    suffix = "" if part == 1 else f"_{part}"
+    return _attachment(
+        service.notice_xlsx(notice, part=part),
+        f"医療費集計フォーム_{year}年{suffix}.xlsx",
+        f"iryouhi_{year}{suffix}.xlsx",
+        XLSX_TYPE,
+    )

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+from urllib.parse import quote
 
 import pytest
 from pypdf import PdfReader
@@ -38,8 +39,9 @@ def test_notice_is_rendered_in_the_background_and_downloaded(
 
     assert job.kind == "benefit_notice" and job.state == DocumentJob.State.READY
     assert "PDFのダウンロードの準備ができました。" in status.content.decode()
-    assert download["Content-Disposition"].startswith(
-        'attachment; filename="kyufukin_shikyu_kettei_202412-202412.pdf"'
+    assert download["Content-Disposition"] == (
+        'attachment; filename="kyufukin_shikyu_kettei_202412-202412.pdf"; '
+        f"filename*=utf-8''{quote('給付金支給決定通知書_2024年12月.pdf')}"
     )
     assert download["Cache-Control"] == "no-store, private"
     text = _text(b"".join(download.streaming_content))

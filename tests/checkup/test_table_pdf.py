@@ -2,17 +2,24 @@
 
 import datetime as dt
 import io
+from urllib.parse import quote
 
 import pytest
+from django.utils import timezone
 from pypdf import PdfReader
 
-from kosmo.models import DocumentJob
+from kosmo.models import DocumentJob, Person
 from tests.checkup.factories import checkup_with
 
 
 def _text(client, job) -> str:
     download = client.get(f"/documents/{job.pk}/download/")
-    assert download["Content-Disposition"].startswith('attachment; filename="kenshin_kekka_')
+    person = Person.objects.get(pk=job.params["person"])
+    today = timezone.localdate()
+    name = f"健診結果一覧表_{person.family_name}{person.given_name}_{today:%Y%m%d}.pdf"
+    assert download["Content-Disposition"] == (
+        f"attachment; filename=\"kenshin_kekka_{today:%Y%m%d}.pdf\"; filename*=utf-8''{quote(name)}"
+    )
     reader = PdfReader(io.BytesIO(b"".join(download.streaming_content)))
     return "".join(page.extract_text() for page in reader.pages).replace(" ", "")
 
@@ -36,6 +43,7 @@ def test_pdf_holds_the_values_names_and_wareki_dates(
     assert job.state == DocumentJob.State.READY
     assert "PDFのダウンロードの準備ができました。" in status
     text = _text(member_client, job)
+    assert job.filename == f"健診結果一覧表_山田太郎_{timezone.localdate():%Y%m%d}.pdf"
     assert "健診結果一覧表" in text
     assert "山田太郎様" in text
     assert "令和7年6月14日" in text and "令和6年6月10日" in text and "令和元年5月7日" in text

@@ -4,6 +4,7 @@ background through kosmo.documents, downloadable only by its owner."""
 import datetime as dt
 import io
 import re
+from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -124,8 +125,9 @@ def test_the_pdf_carries_the_statutory_items_in_wareki(
     assert READY in _row(html, dependent.person)
     assert f'href="/documents/{job.pk}/download/"' in _row(html, dependent.person)
     household = dependent.person.household
-    assert download["Content-Disposition"].startswith(
-        f'attachment; filename="shikaku_joho_{household.number}_01.pdf"'
+    assert download["Content-Disposition"] == (
+        f'attachment; filename="shikaku_joho_{household.number}_01.pdf"; '
+        f"filename*=utf-8''{quote('資格情報のお知らせ_山田花子.pdf')}"
     )
     text = _pdf_text(download)
     for expected in (

@@ -4,6 +4,7 @@ import csv
 import datetime as dt
 import io
 import re
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import openpyxl
@@ -489,24 +490,27 @@ def test_union_without_a_key_refuses_the_xml_but_csv_and_xlsx_work(member_client
 
 
 @pytest.mark.parametrize(
-    ("url", "filename", "content_type"),
+    ("url", "filename", "fallback", "content_type"),
     [
-        (XML, "iryouhi_2025.xml", "application/xml"),
-        (CSV, "iryouhi_2025.csv", "text/csv; charset=utf-8"),
+        (XML, "医療費通知データ_2025年.xml", "iryouhi_2025.xml", "application/xml"),
+        (CSV, "医療費通知データ_2025年.csv", "iryouhi_2025.csv", "text/csv; charset=utf-8"),
         (
             XLSX,
+            "医療費集計フォーム_2025年.xlsx",
             "iryouhi_2025.xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         ),
     ],
 )
-def test_downloads_are_attachments_that_are_never_stored(
-    member_client, household_claims, credential, url, filename, content_type
+def test_downloads_are_attachments_named_in_japanese_that_are_never_stored(
+    member_client, household_claims, credential, url, filename, fallback, content_type
 ):
     response = member_client.get(url)
 
     assert response.status_code == 200
-    assert response["Content-Disposition"] == f'attachment; filename="{filename}"'
+    assert response["Content-Disposition"] == (
+        f"attachment; filename=\"{fallback}\"; filename*=utf-8''{quote(filename)}"
+    )
     assert response["Cache-Control"] == "no-store, private"
     assert response["Content-Type"] == content_type
 
@@ -609,7 +613,7 @@ def test_xlsx_is_the_nta_form_filled_in_from_row_nine(member_client, household_c
         for row in range(9, 9 + len(EXPECTED_LINES))
     ]
 
-    assert workbook.sheetnames == ["医療費集計フォーム", "ご利用に当たって"]
+    assert workbook.sheetnames == ["この明細書について", "医療費集計フォーム", "ご利用に当たって"]
     assert sheet["A1"].value == "医療費集計フォーム  Ver.3.1"
     assert [sheet.cell(6, c).value for c in (1, 2, 3, 4, 8, 9, 10)] == [
         "No",
@@ -643,6 +647,37 @@ def test_xlsx_is_the_nta_form_filled_in_from_row_nine(member_client, household_c
     assert sheet["C3"].value == '=IF(0=SUM(H9:H1003),"",SUM(H9:H1003))'
 
 
+NTA_REMARK = "医療費通知（「医療費のお知らせ」など）を利用する場合にはご利用いただけません。"
+
+
+def test_xlsx_opens_on_our_explanation_before_the_nta_sheets(member_client, household_claims):
+    workbook = openpyxl.load_workbook(io.BytesIO(member_client.get(XLSX).content))
+    about = workbook.worksheets[0]
+    lines = [row[0] for row in about.iter_rows(min_col=2, max_col=2, values_only=True)]
+    text = "\n".join(line or "" for line in lines)
+
+    assert about.title == "この明細書について" and workbook.active.title == "この明細書について"
+    assert lines[0] == "この明細書について"
+    assert "コスモ健康保険組合の医療費通知の記録" in text and "2025年診療分の医療費です。" in text
+    assert "領収書から作成したものではありません。" in text
+    assert "・対象期間：2025年1月〜2025年10月診療分" in text
+    assert "・2025年11月〜12月診療分の医療費は、まだ反映されていません。" in text
+    assert "「支払った医療費の金額」は、健康保険組合の記録にある自己負担額です。" in text
+    assert "「左のうち、補填される金額」は空欄です。" in text
+    assert "「医療費集計フォームを利用する」を選び、このファイルを読み込みます。" in text
+    # The NTA's remark is explained, not removed: its sheet stays as the NTA wrote it.
+    assert (
+        "「医療費通知（「医療費のお知らせ」など）を利用する場合にはご利用いただけません。」" in text
+    )
+    assert "領収書は、確定申告期限等から5年間保管してください" in text
+    nta = workbook["ご利用に当たって"]
+    assert (
+        "医療費通知（「医療費のお知らせ」など）を利用する場合にはご利用いただけません。"
+        in nta["B8"].value
+    )
+    assert about.protection.sheet and "&amp;" not in text
+
+
 def test_more_than_995_lines_are_split_into_several_forms_and_the_page_says_so(
     member_client, insured
 ):
@@ -668,7 +703,10 @@ def test_more_than_995_lines_are_split_into_several_forms_and_the_page_says_so(
     assert "1ファイル995件までのため、2つのファイルに分けています。" in html
     assert f'href="{XLSX}?part=2"' in html
     assert first["医療費集計フォーム"]["B1003"].value == "山田　太郎"
-    assert second_response["Content-Disposition"] == 'attachment; filename="iryouhi_2025_2.xlsx"'
+    assert second_response["Content-Disposition"] == (
+        'attachment; filename="iryouhi_2025_2.xlsx"; '
+        f"filename*=utf-8''{quote('医療費集計フォーム_2025年_2.xlsx')}"
+    )
     assert second["医療費集計フォーム"]["C9"].value == "クリニック０９９５"
     assert second["医療費集計フォーム"]["B10"].value is None
     assert member_client.get(XLSX, {"part": 3}).status_code == 404

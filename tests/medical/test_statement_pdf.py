@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+from urllib.parse import quote
 
 import pytest
 from django.template.loader import render_to_string
@@ -51,8 +52,9 @@ def test_pdf_is_rendered_in_the_background_and_downloaded(
 
     assert job.state == DocumentJob.State.READY
     assert "PDFのダウンロードの準備ができました。" in status.content.decode()
-    assert download["Content-Disposition"].startswith(
-        'attachment; filename="iryouhi_meisai_202503-202503.pdf"'
+    assert download["Content-Disposition"] == (
+        'attachment; filename="iryouhi_meisai_202503-202503.pdf"; '
+        f"filename*=utf-8''{quote('医療費明細_2025年3月.pdf')}"
     )
     assert download["Cache-Control"] == "no-store, private"
     text = PdfReader(io.BytesIO(b"".join(download.streaming_content))).pages[0].extract_text()
