@@ -38,6 +38,7 @@ def test_member_reads_benefit_payments_on_a_phone(page, demo_portal):
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile("ダウンロード")).click()
     text = PdfReader(download.value.path()).pages[0].extract_text()
+    assert download.value.suggested_filename == "給付金支給決定通知書_2024年12月.pdf"
     assert "山田 太郎 様" in text and "山田 花子" in text
     assert "¥6,000" in text and "令和6年12月" in text
     assert "コスモ健康保険組合" in text
