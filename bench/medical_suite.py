@@ -363,7 +363,8 @@ def in_process_lines(in_process: dict) -> list[str]:
         pages = in_process["profile"]["pages"]
         lines.append("In-process (no load, test client), median per request:")
         lines += [
-            f"  {name:<30}{page['view_ms']['median']:6.2f} ms, of which SQL "
+            f"  {name:<30}{page['view_ms']['median']:6.2f} ms (CPU "
+            f"{page['cpu_ms']['median']:.2f} ms), of which SQL "
             f"{page['sql_ms']['median']:.2f} ms in {page['queries']['max']} queries"
             + ("" if page["signed_in"] else " (no session)")
             for name, page in pages.items()

@@ -67,7 +67,7 @@ WSGI_APPLICATION = "kosmo.wsgi.application"
 
 TEMPLATES = [
     {
-        # Without DEBUG, Django caches the compiled templates (its cached template loader).
+        # No "loaders": Django then uses its cached template loader (each template compiled once).
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
