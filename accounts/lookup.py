@@ -41,6 +41,33 @@ def register(lookup: Lookup) -> None:
     LOOKUPS[lookup.key] = lookup
 
 
+def by_fiscal_year(
+    *,
+    key: str,
+    label: str,
+    template: str,
+    model,
+    month_field: str,
+    statement: Callable,
+) -> Lookup:
+    """A section of `model`'s rows of the person, one 年度 of `month_field` at a time, shown
+    as `statement(rows)` (the member's own statement function) under ``statement``."""
+
+    def rows(person: Person):
+        return model.objects.filter(person=person)
+
+    return Lookup(
+        key=key,
+        label=label,
+        permission=f"{model._meta.app_label}.view_{model._meta.model_name}",
+        template=template,
+        years=lambda person: fiscal_years_of(rows(person), month_field),
+        context=lambda person, year: {
+            "statement": statement(in_fiscal_year(rows(person), month_field, year))
+        },
+    )
+
+
 def fiscal_years_of(queryset, field: str) -> list[int]:
     """The 年度 the rows' month `field` falls in, newest first: one query."""
     months = queryset.order_by().values_list(field, flat=True).distinct()

@@ -145,21 +145,13 @@ class BenefitImportAdmin(ReadOnlyAdmin):
     search_fields = ["file_name"]
 
 
-def _payments(person):
-    return BenefitPayment.objects.filter(person=person)
-
-
 lookup.register(
-    lookup.Lookup(
+    lookup.by_fiscal_year(
         key="benefits",
         label=_("給付金"),
-        permission="benefits.view_benefitpayment",
         template="admin/benefits/lookup.html",
-        years=lambda person: lookup.fiscal_years_of(_payments(person), "paid_month"),
-        context=lambda person, year: {
-            "statement": queries.statement(
-                lookup.in_fiscal_year(_payments(person), "paid_month", year)
-            )
-        },
+        model=BenefitPayment,
+        month_field="paid_month",
+        statement=queries.statement,
     )
 )

@@ -7,40 +7,23 @@ from accounts import lookup
 from medical import queries
 from medical.models import Claim, PrescriptionLine
 
-
-def _claims(person):
-    return Claim.objects.filter(person=person)
-
-
-def _prescriptions(person):
-    return PrescriptionLine.objects.filter(person=person)
-
-
 lookup.register(
-    lookup.Lookup(
+    lookup.by_fiscal_year(
         key="medical",
         label=_("医療費"),
-        permission="medical.view_claim",
         template="admin/medical/lookup_claims.html",
-        years=lambda person: lookup.fiscal_years_of(_claims(person), "service_month"),
-        context=lambda person, year: {
-            "statement": queries.statement(
-                lookup.in_fiscal_year(_claims(person), "service_month", year)
-            )
-        },
+        model=Claim,
+        month_field="service_month",
+        statement=queries.statement,
     )
 )
 lookup.register(
-    lookup.Lookup(
+    lookup.by_fiscal_year(
         key="prescriptions",
         label=_("処方"),
-        permission="medical.view_prescriptionline",
         template="admin/medical/lookup_prescriptions.html",
-        years=lambda person: lookup.fiscal_years_of(_prescriptions(person), "service_month"),
-        context=lambda person, year: {
-            "statement": queries.prescription_statement(
-                lookup.in_fiscal_year(_prescriptions(person), "service_month", year)
-            )
-        },
+        model=PrescriptionLine,
+        month_field="service_month",
+        statement=queries.prescription_statement,
     )
 )
