@@ -53,7 +53,7 @@ def test_member_reads_medical_pages_on_a_phone(page, demo_portal):
     expect(page.get_by_text("2025年分の医療費明細")).to_be_visible()
     with page.expect_download() as download:
         page.get_by_role("link", name="XMLデータダウンロード").click()
-    assert download.value.suggested_filename.endswith("2025.xml")
+    assert download.value.suggested_filename == "医療費通知データ_2025年.xml"
     with open(download.value.path(), "rb") as xml:
         assert b"<TEG700" in xml.read()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
