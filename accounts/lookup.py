@@ -165,15 +165,13 @@ class RecordsStaffLooks:
     def staff_look_person(self, obj) -> Person:
         return obj.person
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        if request.method == "GET" and response.status_code == 200:
-            obj = self.get_object(request, object_id)
-            if obj is not None:
-                record_staff_look(
-                    staff=request.user,
-                    person=self.staff_look_person(obj),
-                    subject=self.staff_look_subject,
-                    request=request,
-                )
-        return response
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The page is about to show the row: the look happens now (no second read of the row).
+        if change and obj is not None and request.method == "GET":
+            record_staff_look(
+                staff=request.user,
+                person=self.staff_look_person(obj),
+                subject=self.staff_look_subject,
+                request=request,
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
