@@ -33,6 +33,7 @@ urlpatterns = [
     path("notices/", include("notices.urls")),
     path("benefits/", include("benefits.urls")),
     path("checkup/", include("checkup.urls")),
+    path("wellness/", include("wellness.urls")),
     path("admin/", admin.site.urls),
     # Public media only (logos, profile images); private media has its own authorising views.
     re_path(

@@ -1,0 +1,12 @@
+"""The health programme's pages, one module per manual section, all in the `wellness:` namespace
+(kosmo.features names them: wellness:records, wellness:challenges, wellness:club …)."""
+
+from django.urls import include, path
+
+app_name = "wellness"
+
+urlpatterns = [
+    path("records/", include("wellness.records.urls")),
+    path("challenges/", include("wellness.challenges.urls")),
+    path("club/", include("wellness.club.urls")),
+]
