@@ -33,6 +33,7 @@ STAFF_APPS = [
     "checkup",
     "dependents",
     "medical",
+    "wellness_challenges",
 ]
 
 _WRITE = ("add", "change", "delete")
@@ -64,6 +65,8 @@ CLERK_WITHOUT: dict[str, set[str]] = {
     "medical": _writes("claim", "prescriptionline", "importbatch", "drug")
     | _writes("etaxsigningcredential")
     | {"view_etaxsigningcredential"},
+    # A member's own challenges and their ○/× are theirs; staff manage the preset ones.
+    "wellness_challenges": _writes("challenge", "challengeday"),
 }
 
 # What 組合管理者 holds beyond the clerk's: the union's own settings (UnionAdmin keeps the
