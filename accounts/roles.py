@@ -34,6 +34,7 @@ STAFF_APPS = [
     "dependents",
     "medical",
     "wellness_challenges",
+    "wellness_club",
 ]
 
 _WRITE = ("add", "change", "delete")
@@ -67,6 +68,9 @@ CLERK_WITHOUT: dict[str, set[str]] = {
     | {"view_etaxsigningcredential"},
     # A member's own challenges and their ○/× are theirs; staff manage the preset ones.
     "wellness_challenges": _writes("challenge", "challengeday"),
+    # MY HEALTH CLUB: staff write articles, tags and supporters; hearts and reads are the
+    # members', the audit trail the services'.
+    "wellness_club": _writes("favourite", "readevent", "staffaction"),
 }
 
 # What 組合管理者 holds beyond the clerk's: the union's own settings (UnionAdmin keeps the
