@@ -35,6 +35,7 @@ STAFF_APPS = [
     "medical",
     "wellness_challenges",
     "wellness_club",
+    "wellness_records",
 ]
 
 _WRITE = ("add", "change", "delete")
@@ -71,6 +72,10 @@ CLERK_WITHOUT: dict[str, set[str]] = {
     # MY HEALTH CLUB: staff write articles, tags and supporters; hearts and reads are the
     # members', the audit trail the services'.
     "wellness_club": _writes("favourite", "readevent", "staffaction"),
+    # 日々の記録: staff set the union's items (ItemOverride); members' values, their history,
+    # display settings and import jobs are the members' own health notes: not even viewed.
+    "wellness_records": _writes("dailyrecord", "recordchange", "displaysetting", "stepimport")
+    | {"view_dailyrecord", "view_recordchange", "view_displaysetting"},
 }
 
 # What 組合管理者 holds beyond the clerk's: the union's own settings (UnionAdmin keeps the
