@@ -1,0 +1,127 @@
+"""Staff screens for MY HEALTH CLUB: articles (with their body images), tags and スペシャル
+サポーター of the staff member's union; every change leaves a StaffAction row (the audit trail,
+read-only here). Members' favourites and read events are theirs and are not edited here."""
+
+from django.contrib import admin
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from kosmo.admin import UnionScopedAdmin, UnionScopedInlineMixin, is_deployment_admin
+from wellness.club import services
+from wellness.club.models import Article, ArticleImage, StaffAction, Supporter, Tag
+
+
+class OwnUnionAdmin(UnionScopedAdmin):
+    """Rows union staff write for their own union (the union is set for them), each change
+    audited in the same transaction."""
+
+    def get_exclude(self, request, obj=None):
+        exclude = list(super().get_exclude(request, obj) or [])
+        if not is_deployment_admin(request.user):
+            exclude.append("union")
+        return exclude
+
+    def save_model(self, request, obj, form, change):
+        if not is_deployment_admin(request.user):
+            obj.union_id = request.user.union_id
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        with transaction.atomic():
+            super().save_related(request, form, formsets, change)
+            self.after_related(form.instance)
+            services.record_staff_action(
+                staff=request.user,
+                obj=form.instance,
+                action=StaffAction.Action.CHANGED if change else StaffAction.Action.CREATED,
+                changed_fields=form.changed_data,
+            )
+
+    def after_related(self, obj) -> None:
+        """Work that needs the related rows (tags) saved."""
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            services.record_staff_action(
+                staff=request.user, obj=obj, action=StaffAction.Action.DELETED
+            )
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for obj in queryset:
+                services.record_staff_action(
+                    staff=request.user, obj=obj, action=StaffAction.Action.DELETED
+                )
+            super().delete_queryset(request, queryset)
+
+
+class ArticleImageInline(UnionScopedInlineMixin, admin.TabularInline):
+    model = ArticleImage
+    extra = 1
+    fields = ["image", "alt", "url"]
+    readonly_fields = ["url"]
+
+    @admin.display(description=_("本文に貼るときのURL"))
+    def url(self, image):
+        return image.image.url if image.pk and image.image else "-"
+
+
+@admin.register(Article)
+class ArticleAdmin(OwnUnionAdmin):
+    list_display = ["title", "category", "supporter", "publish_from", "publish_until"]
+    list_filter = ["category", "union"]
+    list_select_related = ["supporter"]
+    search_fields = ["title", "summary", "body"]
+    date_hierarchy = "publish_from"
+    filter_horizontal = ["tags"]
+    inlines = [ArticleImageInline]
+    fields = [
+        "union",
+        "category",
+        "title",
+        "summary",
+        "body",
+        "image",
+        "image_alt",
+        "supporter",
+        "supporter_role",
+        "tags",
+        "publish_from",
+        "publish_until",
+    ]
+
+    def after_related(self, obj) -> None:
+        services.refresh_search_text(obj)
+
+
+@admin.register(Supporter)
+class SupporterAdmin(OwnUnionAdmin):
+    list_display = ["name", "title", "order"]
+    list_editable = ["order"]
+    search_fields = ["name", "title"]
+
+
+@admin.register(Tag)
+class TagAdmin(OwnUnionAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+
+
+@admin.register(StaffAction)
+class StaffActionAdmin(UnionScopedAdmin):
+    """The audit trail: append-only, written by the services."""
+
+    list_display = ["at", "staff", "action", "subject", "title", "changed_fields"]
+    list_filter = ["action", "subject"]
+    list_select_related = ["staff"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
