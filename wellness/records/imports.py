@@ -81,19 +81,25 @@ class DayTotals:
         return {day: value for day, (_at, value) in self.weights.items()}
 
 
-class CountingReader:
+class CountingReader(io.RawIOBase):
     """A binary stream that reports how many bytes were read (for the progress page)."""
 
     def __init__(self, stream, report: Callable[[int], None]) -> None:
+        super().__init__()
         self.stream, self.report, self.read_bytes, self.next_report = stream, report, 0, 0
 
-    def read(self, size: int = -1) -> bytes:
-        data = self.stream.read(size)
-        self.read_bytes += len(data)
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.stream.read(len(buffer))
+        size = len(data)
+        buffer[:size] = data
+        self.read_bytes += size
         if self.read_bytes >= self.next_report:
             self.report(self.read_bytes)
             self.next_report = self.read_bytes + PROGRESS_EVERY
-        return data
+        return size
 
 
 # --- Telling the formats apart (before the job is queued) ---------------------------------------
@@ -222,7 +228,7 @@ def _csv_day(text: str) -> dt.date:
 
 
 def read_csv(stream) -> DayTotals:
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    text = io.TextIOWrapper(io.BufferedReader(stream), encoding="utf-8-sig", newline="")
     reader = csv.DictReader(text)
     header = reader.fieldnames or []
     date_column = _column(header, DATE_COLUMNS)

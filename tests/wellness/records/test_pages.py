@@ -8,11 +8,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from kosmo.models import Union
 from wellness.records import queries
 from wellness.records.items import SHIPPED_BY_KEY
 from wellness.records.models import DailyRecord, ItemOverride, RecordChange
+from wellness.records.signals import records_saved
 
 TOP = "/wellness/records/"
 
@@ -260,3 +262,34 @@ def test_other_union_member_sees_nothing_of_ours(client, rich, other_union_membe
     other_union_member.person.household.union.tier = Union.ContractTier.RICH
     client.force_login(other_union_member)
     assert client.get(TOP).status_code in (400, 403, 404)
+
+
+def test_the_last_day_that_may_be_recorded_is_today_in_tokyo(records_client, insured, monkeypatch):
+    # 15:30 UTC on 1 March is 00:30 on 2 March in Tokyo: 2 March is today, 3 March the future.
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 3, 1, 15, 30, tzinfo=dt.UTC))
+    assert _record(records_client, "steps", dt.date(2026, 3, 2), "1000").status_code == 302
+    refused = _record(records_client, "steps", dt.date(2026, 3, 3), "1000")
+    assert "未来日付は記録できません。" in refused.content.decode()
+    assert queries.steps_between(insured.person, dt.date(2026, 3, 1), dt.date(2026, 3, 3)) == {
+        dt.date(2026, 3, 2): 1000
+    }
+
+
+def test_saving_sends_records_saved_once_committed(
+    records_client, insured, today, django_capture_on_commit_callbacks
+):
+    received = []
+
+    def receiver(sender, **kwargs):
+        received.append(kwargs)
+
+    records_saved.connect(receiver)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            _record(records_client, "steps", today, "4000")
+            _record(records_client, "steps", today, "4000")  # unchanged: no signal
+    finally:
+        records_saved.disconnect(receiver)
+    assert [(r["person"], r["item_key"], r["dates"], r["source"]) for r in received] == [
+        (insured.person, "steps", [today], "manual")
+    ]
