@@ -1,6 +1,7 @@
-"""Free-word search on PostgreSQL: pg_trgm and a trigram GIN index on Article.search_text, so
-ILIKE '%…%' (icontains) of three or more characters — Japanese included — uses the index.
-SQLite has neither; there the same icontains reads the table."""
+"""Free-word search on PostgreSQL: pg_trgm and a trigram GIN index on UPPER(search_text), the
+expression Django's icontains compares (``UPPER(col) LIKE UPPER('%…%')``), so a word of three
+or more characters — Japanese included — is found through the index. SQLite has neither;
+there the same icontains reads the table."""
 
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
@@ -12,7 +13,7 @@ def create_index(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(
             f"CREATE INDEX IF NOT EXISTS {INDEX} ON wellness_club_article "
-            "USING gin (search_text gin_trgm_ops)"
+            "USING gin ((UPPER(search_text)) gin_trgm_ops)"
         )
 
 
