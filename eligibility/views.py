@@ -81,7 +81,7 @@ def notice(request: HttpRequest) -> HttpResponse:
 @member_required
 @feature_required("eligibility_notice")
 def notice_retry(request: HttpRequest, pk: int) -> HttpResponse:
-    """「再試行」 of a failed notice (only the account's own job)."""
+    """「再試行」 of a failed or overdue notice (only the account's own job)."""
     services.retry_notice(job=queries.get_notice_job_for_member(request.user, pk))
     return redirect("eligibility:notice")
 

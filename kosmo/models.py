@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -11,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kosmo.features import FEATURES, Tier, get_feature, tier_includes
@@ -308,12 +310,22 @@ def _private_storage():
     return storages["private"]
 
 
+# Renders a job may start after the member asked (workers lost mid-render are re-queued by
+# the beat until then); the last one lost fails the job, and the member's 「再試行」 allows as
+# many again.
+DOCUMENT_MAX_ATTEMPTS = 3
+
+
 class DocumentJob(models.Model):
     """A document (PDF) rendered in the background for one account: the page reads this row,
     never Celery. pending → running → ready | failed; failed can be retried.
 
     At most one pending or running job exists per account, kind and parameters, so a second
     click while one runs does not start a duplicate.
+
+    A pending or running job has a `deadline`: a queued job must be taken by a worker by
+    then, a running one finished (its lease). Past it the job is overdue: the beat re-queues
+    it (kosmo.documents.requeue_overdue) and the member is offered 「再試行」.
     """
 
     class State(models.TextChoices):
@@ -332,7 +344,11 @@ class DocumentJob(models.Model):
     file = models.FileField(upload_to="documents/%Y/%m/", storage=_private_storage, blank=True)
     filename = models.CharField(_("ファイル名"), max_length=200, blank=True)
     error = models.TextField(_("エラー"), blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(_("試行回数"), default=0)  # renders started
+    attempt_limit = models.PositiveSmallIntegerField(
+        _("試行回数の上限"), default=DOCUMENT_MAX_ATTEMPTS
+    )
+    deadline = models.DateTimeField(_("期限"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
@@ -348,7 +364,28 @@ class DocumentJob(models.Model):
                 name="document_job_one_active",
             )
         ]
-        indexes = [models.Index(fields=["owner", "kind", "params_key", "-created_at"])]
+        indexes = [
+            models.Index(fields=["owner", "kind", "params_key", "-created_at"]),
+            # The beat's question: which active jobs are past their deadline.
+            models.Index(
+                fields=["deadline"],
+                condition=Q(state__in=["pending", "running"]),
+                name="document_job_active_deadline",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} ({self.get_state_display()})"
+
+    def is_overdue(self, now: dt.datetime) -> bool:
+        """Pending or running at or past its deadline (the deadline's instant included)."""
+        return (
+            self.state in (self.State.PENDING, self.State.RUNNING)
+            and self.deadline is not None
+            and self.deadline <= now
+        )
+
+    @property
+    def overdue(self) -> bool:
+        """For pages: overdue now, so 「再試行」 is offered."""
+        return self.is_overdue(timezone.now())

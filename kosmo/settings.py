@@ -130,6 +130,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Asia/Tokyo"
 CELERY_BEAT_SCHEDULE: dict = {
     "purge-expired-documents": {"task": "kosmo.tasks.purge_expired_documents", "schedule": 3600},
+    # PDF jobs past their lease or queue wait (a worker died, a message was lost) are queued
+    # again; a sweep no worker took within its period is dropped, the next one does its work.
+    "requeue-overdue-documents": {
+        "task": "kosmo.tasks.requeue_overdue_documents",
+        "schedule": 60,
+        "options": {"expires": 60},
+    },
     # News e-mails of notices whose publish window opened since (a safety net: publishing
     # queues them too).
     "notices-due-emails": {"task": "notices.tasks.queue_due_notice_emails", "schedule": 600},

@@ -55,10 +55,20 @@ def deliver_email(email_id: int) -> str:
 @shared_task(autoretry_for=())
 def render_document(job_id: int) -> str:
     """Render a DocumentJob. A failure is recorded on the row, where the member sees it and
-    「再試行」; the task itself is not retried (the job row would say failed meanwhile)."""
+    「再試行」; the task itself is not retried (the job row would say failed meanwhile). A
+    worker lost mid-render is made good by requeue_overdue_documents, not by the broker."""
     from kosmo import documents
 
     return documents.run(job_id)
+
+
+@shared_task(autoretry_for=())
+def requeue_overdue_documents() -> int:
+    """The beat's sweep (every minute): document jobs past their deadline are queued again,
+    or failed after their last attempt."""
+    from kosmo import documents
+
+    return documents.requeue_overdue()
 
 
 @shared_task

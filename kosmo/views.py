@@ -61,8 +61,9 @@ def document_status(request: HttpRequest, pk: int) -> HttpResponse:
 @member_required
 @require_GET
 def document_status_json(request: HttpRequest, pk: int) -> JsonResponse:
+    """The job's state for polling; `overdue` once it is past its deadline (「再試行」)."""
     job = _own_job(request, pk)
-    response = JsonResponse({"state": job.state})
+    response = JsonResponse({"state": job.state, "overdue": job.overdue})
     response["Cache-Control"] = "no-store"
     return response
 
@@ -84,5 +85,6 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
 @member_required
 @require_POST
 def document_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """「再試行」 of a failed or overdue job; anything else is left and its page shown."""
     job = documents.retry(_own_job(request, pk))
     return redirect("document_status", job.pk)

@@ -3,13 +3,14 @@
 (function () {
   "use strict";
 
-  // Each generating row asks kosmo's JSON status endpoint until its PDF is ready or failed,
-  // then shows that state's part of the row (rendered by the server, hidden until now).
+  // Each generating row asks kosmo's JSON status endpoint until its PDF is ready, failed or
+  // overdue, then shows that state's part of the row (rendered by the server, hidden until
+  // now).
   function setupNoticeRows() {
     var cells = document.querySelectorAll(".eligibility-notice__output[data-status-url]");
     Array.prototype.forEach.call(cells, function (cell) {
       var state = cell.dataset.jobState;
-      if (state === "ready" || state === "failed") {
+      if (state === "ready" || state === "failed" || state === "overdue") {
         return;
       }
       var delay = 1000;
@@ -31,6 +32,8 @@
             }
             if (data.state === "ready" || data.state === "failed") {
               show(data.state);
+            } else if (data.overdue) {
+              show("overdue");  // past its deadline: 「再試行」
             } else {
               delay = Math.min(delay * 1.5, 10000);
               setTimeout(poll, delay);

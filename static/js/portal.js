@@ -87,11 +87,11 @@
     schedule();
   }
 
-  // Background documents: poll the job until it is ready or failed, then show the page's
-  // final state (without JavaScript the member reloads with 「更新」).
+  // Background documents: poll the job until it is ready, failed or overdue, then show the
+  // page's state for it (without JavaScript the member reloads with 「更新」).
   function setupDocumentStatus() {
     var box = document.querySelector(".document-status[data-status-url]");
-    if (!box || box.dataset.state === "ready" || box.dataset.state === "failed") {
+    if (!box || ["ready", "failed", "overdue"].indexOf(box.dataset.state) !== -1) {
       return;
     }
     var delay = 1000;
@@ -99,7 +99,7 @@
       fetch(box.dataset.statusUrl, {credentials: "same-origin"})
         .then(function (response) { return response.json(); })
         .then(function (data) {
-          if (data.state === "ready" || data.state === "failed") {
+          if (data.state === "ready" || data.state === "failed" || data.overdue) {
             window.location.reload();
           } else {
             delay = Math.min(delay * 1.5, 10000);
