@@ -1,11 +1,15 @@
+import time
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts import alerts, flows, lockout, services
 from accounts.forms import email_taken_in_union
 from accounts.validators import normalize_user_id
+from kosmo import outage
 from kosmo.mail import send_templated_mail
 
 INVALID_LOGIN = _("無効なユーザIDまたはパスワードです。")
@@ -54,6 +58,18 @@ class AccountAdapter(DefaultAccountAdapter):
             # The password was right: only now may the lock be told (accounts.lockout).
             lockout.refuse_if_locked(request, user)
         return user
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        # allauth's per-address count of failed logins fails open while Redis is unavailable:
+        # the lockout in PostgreSQL still bounds guessing (accounts.ratelimits).
+        if outage.redis_unavailable():
+            return
+        started = time.monotonic()
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            if not outage.redis_failed_since(started):  # refused by the count, not by Redis
+                raise
 
     def authentication_failed(self, request, **credentials) -> None:
         lockout.login_failed(request, credentials.get("username", ""))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import partial
 
-from allauth.core import context, ratelimit
+from allauth.core import context
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -22,7 +22,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts import alerts, lockout, services, tasks, validators
+from accounts import alerts, lockout, ratelimits, services, tasks, validators
 from accounts.adapter import AccountAdapter
 from accounts.forms import BIRTH_DATE_INVALID, PasswordForm, parse_birth_date
 from accounts.models import SecurityEvent, User
@@ -39,9 +39,11 @@ STILL_LOCKED = _(
 )
 
 
-def _within_rate_limit(request: HttpRequest, *, action: str, key: str) -> bool:
-    """Whether one more request fits ACCOUNT_RATE_LIMITS[action] (nothing is counted)."""
-    return ratelimit.consume(request, action=action, key=key, dry_run=True)
+def _rate_limit_refusal(request: HttpRequest, *, action: str, key: str) -> str | None:
+    """What the request is told if one more does not fit ACCOUNT_RATE_LIMITS[action] (nothing
+    is counted), or while Redis is unavailable (the mail is queued through it:
+    accounts.ratelimits); None when it fits."""
+    return ratelimits.refusal(request, action=action, key=key, dry_run=True)
 
 
 # --- ACC-10 パスワードを忘れた場合 ---------------------------------------------------------------
@@ -74,8 +76,9 @@ class ResetPasswordForm(forms.Form):
             cleaned["email"] = user_id  # the key allauth's view counts the request under
             # Checked here so that the limit shows this page's Japanese message; the view
             # counts the request after the form is valid.
-            if not _within_rate_limit(context.request, action="reset_password", key=user_id):
-                raise ValidationError(RATE_LIMITED, code="rate_limited")
+            refusal = _rate_limit_refusal(context.request, action="reset_password", key=user_id)
+            if refusal is not None:
+                raise ValidationError(refusal, code="rate_limited")
         return cleaned
 
     def save(self, request: HttpRequest, **kwargs) -> str:
@@ -166,8 +169,9 @@ def forgot_user_id(request: HttpRequest) -> HttpResponse:
     form = ForgotUserIdForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        if not ratelimit.consume(request, action="forgot_user_id", key=email.lower()):
-            form.add_error(None, RATE_LIMITED)
+        refusal = ratelimits.refusal(request, action="forgot_user_id", key=email.lower())
+        if refusal is not None:
+            form.add_error(None, refusal)
         else:
             # Looked up and mailed after the response (accounts.tasks): the same cost whether
             # or not an account matches.

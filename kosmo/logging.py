@@ -6,6 +6,8 @@ gunicorn's access and error logs (kosmo.access_log, docker/gunicorn.conf.py).
 
 import logging
 import re
+import threading
+import time
 from collections.abc import Callable
 
 MASKED = "[masked]"
@@ -114,4 +116,38 @@ class WarningWithoutTraceback(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.exc_info = record.exc_text = None
         record.levelno, record.levelname = logging.WARNING, logging.getLevelName(logging.WARNING)
+        return True
+
+
+class OncePerInterval(logging.Filter):
+    """Lets one record through per `seconds` and drops the others, counting them: for a
+    failure every request meets while it lasts (the cache while Redis is down), which
+    should be one line a minute in the log, not one per request.
+
+    The line kept is the message and the exception's one-line summary, without the traceback
+    (the same one each time)."""
+
+    def __init__(self, seconds: float = 60, name: str = "") -> None:
+        super().__init__(name)
+        self.seconds = seconds
+        self.lock = threading.Lock()
+        self.next_at = 0.0
+        self.dropped = 0
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        now = time.monotonic()
+        with self.lock:
+            if now < self.next_at:
+                self.dropped += 1
+                return False
+            self.next_at = now + self.seconds
+            dropped, self.dropped = self.dropped, 0
+        message = record.getMessage()
+        if record.exc_info and record.exc_info[1] is not None:
+            error = record.exc_info[1]
+            message = f"{message}: {type(error).__name__}: {error}"
+        if dropped:
+            message = f"{message} ({dropped} more since the last such line)"
+        record.msg, record.args = message, None
+        record.exc_info = record.exc_text = None
         return True

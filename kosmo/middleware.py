@@ -7,13 +7,14 @@ from kosmo.tenancy import belongs_to, resolve_union
 from kosmo.views import bad_request
 
 # What a host that no union serves still answers: the operator's way into /admin/ (sign-in and
-# its second factor; a new deployment has no union yet), the health check (a load balancer may
+# its second factor; a new deployment has no union yet), the health checks (a load balancer may
 # use any allowed host name) and what those pages load.
 SERVED_WITHOUT_UNION = (
     "/admin/",
     "/accounts/",
     "/mfa/",
     "/healthz",
+    "/readyz",
     "/branding.css",
     "/" + settings.MEDIA_URL.lstrip("/"),
 )

@@ -6,7 +6,8 @@ setup: SQLite in the project directory, Celery running tasks eagerly, mail on th
 
 from pathlib import Path
 
-from kosmo.env import env_bool, env_int, env_list, env_str, parse_database_url
+from kosmo.env import env_bool, env_float, env_int, env_list, env_str, parse_database_url
+from kosmo.outage import connection_class
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -98,22 +99,56 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_str("REDIS_URL")
 # Give the cache its own Redis database (e.g. redis://…/1): clearing a cache flushes its database.
 CACHE_URL = env_str("CACHE_URL", REDIS_URL)
+# Redis is an accelerator, never a single point of failure (kosmo.outage): every client gives up
+# after these many seconds, to connect and to get an answer (a hung Redis: no answer at all) …
+REDIS_CONNECT_TIMEOUT = env_float("REDIS_CONNECT_TIMEOUT", 0.5)
+REDIS_SOCKET_TIMEOUT = env_float("REDIS_SOCKET_TIMEOUT", 0.5)
+# … and after a failure the cache leaves Redis alone this long, so a hang costs one timeout per
+# process per interval, not one per cache call.
+REDIS_RETRY_SECONDS = env_float("REDIS_RETRY_SECONDS", 5)
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "kosmo",
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": REDIS_CONNECT_TIMEOUT,
+                "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+                # A failed command is a miss (read) or skipped (write), logged once a minute.
+                "IGNORE_EXCEPTIONS": True,
+                "CONNECTION_POOL_KWARGS": {"connection_class": connection_class(CACHE_URL)},
+            },
         }
     }
-    # Sessions are read from the cache (written through to the database): every signed-in
-    # page then reads its session without a query. Only with a cache all processes share:
-    # with per-process memory, a session signed out in one process would live on in another.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "kosmo.cache"
+# Sessions live in PostgreSQL only (one primary-key query a signed-in page): a session cached
+# in Redis could outlive a sign-out whose cache delete failed during an outage and sign the
+# cookie in again once Redis is back. Django's default engine, named for the reader.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+    "socket_timeout": REDIS_SOCKET_TIMEOUT,
+    # An unacknowledged task (acks_late: its worker was killed) goes back to the queue after
+    # this long: the longest task's hard limit (CELERY_TASK_TIME_LIMIT, 300 s) plus a margin,
+    # so a task still running is never delivered twice, and a lost one waits minutes, not the
+    # default hour.
+    "visibility_timeout": 300 + 60,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT
+# Publishing a task (a page asking for a PDF) gives up after about a second, not Celery's
+# default of three retries, each of which may wait out the timeouts above.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 # Without a broker every task runs in the calling process, so `make run` needs nothing else.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -175,7 +210,10 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300  # MFA-9: fresh for five minutes
 # Per client address; per-account failures are counted by accounts.lockout instead.
 ACCOUNT_RATE_LIMITS = {
-    "login": "30/m/ip",
+    # Not "login": allauth's decorator would refuse every sign-in while Redis is unavailable;
+    # failed logins are limited per address below and per account in PostgreSQL
+    # (accounts.ratelimits).
+    "login": None,
     "login_failed": "20/5m/ip",
     "reset_password": "10/m/ip,3/5m/key",
     "reset_password_from_key": "20/m/ip",
@@ -267,7 +305,7 @@ SECURE_HSTS_PRELOAD = HTTPS
 if env_bool("USE_X_FORWARDED_PROTO", False):
     # Only behind a proxy that sets (and strips incoming) X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600)
@@ -301,6 +339,7 @@ LOGGING = {
     "filters": {
         "mask_pii": {"()": "kosmo.logging.MaskPersonalDataFilter"},
         "warning_without_traceback": {"()": "kosmo.logging.WarningWithoutTraceback"},
+        "once_a_minute": {"()": "kosmo.logging.OncePerInterval", "seconds": 60},
     },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
@@ -318,6 +357,8 @@ LOGGING = {
         "django.server": {"handlers": [], "propagate": True},
         # A Host outside ALLOWED_HOSTS is the client's mistake (or a scanner's), answered 400.
         "django.security.DisallowedHost": {"filters": ["warning_without_traceback"]},
+        # A Redis outage: one line a minute (with the count of the others), not one a request.
+        "kosmo.cache": {"filters": ["once_a_minute"]},
         "django.db.backends": {"level": "INFO"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

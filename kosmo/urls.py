@@ -20,6 +20,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("branding.css", views.branding_css, name="branding_css"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("documents/<int:pk>/", views.document_status, name="document_status"),
     path("documents/<int:pk>/status/", views.document_status_json, name="document_status_json"),
     path("documents/<int:pk>/download/", views.document_download, name="document_download"),

@@ -10,10 +10,10 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.views.decorators.cache import cache_control
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from kosmo import documents, downloads
+from kosmo import documents, downloads, readiness
 from kosmo.access import member_required
 from kosmo.models import DocumentJob
 
@@ -43,6 +43,16 @@ def branding_css(request: HttpRequest) -> HttpResponse:
 def healthz(request: HttpRequest) -> HttpResponse:
     """Liveness for load balancers and compose healthchecks; also the benchmarks' trivial view."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@require_GET
+@never_cache
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness: PostgreSQL, Redis (the cache) and the worker queue, each reported apart;
+    200 when all answer, else 503. `?workers=1` also pings the Celery workers (about a
+    second; not required for 200)."""
+    result = readiness.report(workers=request.GET.get("workers") == "1")
+    return JsonResponse(result, status=200 if result["ready"] else 503)
 
 
 def _own_job(request: HttpRequest, pk: int) -> DocumentJob:

@@ -24,6 +24,7 @@ from django.views.decorators.cache import never_cache
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import flows as account_flows
+from accounts import ratelimits
 from accounts.models import MfaMethod
 from kosmo.access import member_required, signed_in_required
 from mfa import flows, passkey_views, passkeys, services
@@ -110,7 +111,7 @@ def _factor_page(
     error = notice = None
 
     if request.method == "POST":
-        if not ratelimit.consume(request, action="mfa_verify", user=user):
+        if not ratelimits.within(request, action="mfa_verify", user=user):
             error = TOO_MANY_TRIES
         elif request.POST.get("passkey_credential"):
             device, error = _passkey_from(request, user)
@@ -296,7 +297,7 @@ def _totp_setup(request: HttpRequest) -> HttpResponse:
     device = services.pending_totp_device(user)
     form = TotpSetupForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
-        if not ratelimit.consume(request, action="mfa_verify", user=user):
+        if not ratelimits.within(request, action="mfa_verify", user=user):
             form.add_error(None, TOO_MANY_TRIES)
         elif wait := services.throttle_wait(device):
             # django-otp refuses even the right code until the wait after a typo is over.
@@ -337,7 +338,7 @@ def _email_setup(request: HttpRequest) -> HttpResponse:
         notice = _send_email_code(request, user, force=True)
     elif request.method == "POST" and form.is_valid():
         device = services.email_device(user)
-        if not ratelimit.consume(request, action="mfa_verify", user=user):
+        if not ratelimits.within(request, action="mfa_verify", user=user):
             form.add_error(None, TOO_MANY_TRIES)
         elif wait := services.throttle_wait(device):
             form.add_error("code", _throttled(wait))

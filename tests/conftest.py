@@ -35,13 +35,6 @@ def _eager_celery_and_clean_cache():
 
 
 @pytest.fixture(autouse=True)
-def _sessions_as_deployed(settings):
-    """Sessions read from the cache as with Redis (CI), also on a machine without it, so the
-    queries a page costs are the same everywhere (tests assert them exactly)."""
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-
-
-@pytest.fixture(autouse=True)
 def _private_media_in_a_temporary_folder(settings, tmp_path, monkeypatch):
     """Generated files never land in the working tree."""
     from django.core.files.storage import storages

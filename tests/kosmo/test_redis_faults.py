@@ -1,0 +1,320 @@
+"""Redis down or hung (issue 18): the cache is an accelerator, never a single point of failure.
+
+A private redis-server on a free port is the cache; tests stop it (terminate) or hang it
+(SIGSTOP) mid-test. The time bounds are correctness bounds derived from the configured
+timeouts (a hang must cost one timeout, not one per cache call), not speed benchmarks.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+
+from accounts.ratelimits import UNAVAILABLE
+from kosmo import outage
+from kosmo.logging import OncePerInterval
+from tests import factories
+from tests.conftest import require
+
+SOCKET_TIMEOUT = 1.0  # seconds: long enough that waiting it out per cache call would show
+RETRY_SECONDS = 1.0
+# One hung cache call is waited out, then the cache is skipped: a page stays well below two
+# timeouts (a signed-in page makes five cache calls: without fail-fast it would take five).
+HUNG_PAGE_BOUND = SOCKET_TIMEOUT + 0.9
+INVALID_LOGIN = "無効なユーザIDまたはパスワードです。"
+WRONG = "Wrong-pass-2026"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class RedisServer:
+    """A private redis-server without persistence: stop/start, pause (SIGSTOP)/resume."""
+
+    def __init__(self, binary: str) -> None:
+        self.binary = binary
+        self.port = _free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
+            + ["--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as conn:
+                    conn.sendall(b"PING\r\n")
+                    if conn.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.resume()
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+    def pause(self) -> None:
+        os.kill(self.process.pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        if self.process is not None:
+            os.kill(self.process.pid, signal.SIGCONT)
+
+
+@pytest.fixture
+def redis_server():
+    binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+    require(os.path.exists(binary), "needs the redis-server binary")
+    server = RedisServer(binary)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_cache(settings, redis_server):
+    """The deployment's cache settings (kosmo.settings), pointed at the private server."""
+    settings.REDIS_SOCKET_TIMEOUT = SOCKET_TIMEOUT
+    settings.REDIS_RETRY_SECONDS = RETRY_SECONDS
+    settings.CACHES = {
+        "default": {
+            **settings.CACHES["default"],
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": redis_server.url,
+            "KEY_PREFIX": "kosmo",
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": settings.REDIS_CONNECT_TIMEOUT,
+                "SOCKET_TIMEOUT": SOCKET_TIMEOUT,
+                "IGNORE_EXCEPTIONS": True,
+                "CONNECTION_POOL_KWARGS": {
+                    "connection_class": outage.connection_class(redis_server.url)
+                },
+            },
+        }
+    }
+    outage.forget_failures()
+    cache.set("kosmo:test", "up")
+    assert cache.get("kosmo:test") == "up"  # really on the private server
+    yield redis_server
+    outage.forget_failures()
+
+
+def _timed(call):
+    started = time.monotonic()
+    response = call()
+    return response, time.monotonic() - started
+
+
+def _wait_for_retry() -> None:
+    time.sleep(RETRY_SECONDS + 0.1)
+
+
+def _signed_in_page_works(client, insured, *, bound: float) -> None:
+    response, elapsed = _timed(lambda: client.get("/"))
+    assert response.status_code == 200
+    assert f"{insured.person.full_name} さん、こんにちは" in response.content.decode()
+    assert "サービスメニュー" in response.content.decode()
+    assert elapsed < bound
+
+
+def test_signed_in_pages_are_served_from_the_database_while_redis_is_down(
+    redis_cache, member_client, insured
+):
+    member_client.get("/")  # warm: the header's counts and the terms are cached
+    redis_cache.stop()
+
+    for _ in range(3):
+        _signed_in_page_works(member_client, insured, bound=HUNG_PAGE_BOUND)
+
+
+def test_a_hung_redis_costs_a_page_at_most_one_timeout(redis_cache, member_client, insured):
+    member_client.get("/")
+    redis_cache.pause()
+
+    # The first page waits out one cache call; the next ones skip the cache at once.
+    _signed_in_page_works(member_client, insured, bound=HUNG_PAGE_BOUND)
+    _signed_in_page_works(member_client, insured, bound=SOCKET_TIMEOUT / 2)
+
+
+def test_pages_use_redis_again_after_it_recovers_without_a_restart(
+    redis_cache, member_client, insured
+):
+    redis_cache.pause()
+    _signed_in_page_works(member_client, insured, bound=HUNG_PAGE_BOUND)
+    assert cache.get("kosmo:test") is None  # skipped, not waited for
+
+    redis_cache.resume()
+    _wait_for_retry()
+
+    _signed_in_page_works(member_client, insured, bound=HUNG_PAGE_BOUND)
+    assert cache.get("kosmo:test") == "up"  # the same server and data, used again
+    assert not outage.redis_unavailable()
+
+
+def test_a_restarted_redis_is_used_again_without_a_restart_of_ours(
+    redis_cache, member_client, insured
+):
+    redis_cache.stop()
+    _signed_in_page_works(member_client, insured, bound=HUNG_PAGE_BOUND)
+    redis_cache.start()
+    _wait_for_retry()
+
+    _signed_in_page_works(member_client, insured, bound=HUNG_PAGE_BOUND)
+    cache.set("kosmo:test", "again")
+    assert cache.get("kosmo:test") == "again"
+
+
+@pytest.mark.parametrize("fault", ["stop", "pause"])
+def test_a_wrong_password_gets_the_japanese_message_while_redis_is_unavailable(
+    redis_cache, client, insured, fault
+):
+    getattr(redis_cache, fault)()
+
+    response, elapsed = _timed(
+        lambda: client.post("/accounts/login/", {"login": insured.username, "password": WRONG})
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [INVALID_LOGIN]
+    assert INVALID_LOGIN in response.content.decode()
+    assert elapsed < HUNG_PAGE_BOUND
+    # The lockout, kept in PostgreSQL, still counts the guess: brute force stays bounded.
+    insured.refresh_from_db()
+    assert insured.failed_logins == 1
+
+
+def test_a_member_signs_in_while_redis_is_down(redis_cache, client, insured):
+    redis_cache.stop()
+
+    response = factories.sign_in(client, insured.username)
+
+    assert response.status_code == 302
+    assert client.get("/").context["user"] == insured
+
+
+def test_password_reset_is_refused_in_japanese_while_redis_is_down(
+    redis_cache, client, insured, mailoutbox
+):
+    redis_cache.stop()
+
+    page = client.get("/accounts/password/reset/")
+    response = client.post("/accounts/password/reset/", {"user_id": insured.username})
+
+    assert page.status_code == 200
+    assert "ユーザID" in page.content.decode()
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [UNAVAILABLE]
+    assert str(UNAVAILABLE) in response.content.decode()
+    assert mailoutbox == []
+
+
+def test_readiness_reports_redis_down_while_liveness_stays_up(redis_cache, client, union):
+    assert client.get("/readyz").status_code == 200
+    redis_cache.pause()
+
+    ready, elapsed = _timed(lambda: client.get("/readyz"))
+    live = client.get("/healthz")
+
+    assert ready.status_code == 503
+    checks = ready.json()["checks"]
+    assert ready.json()["ready"] is False
+    assert checks["cache"]["ok"] is False
+    assert checks["database"]["ok"] is True
+    assert elapsed < HUNG_PAGE_BOUND
+    assert live.status_code == 200
+
+    redis_cache.resume()
+    _wait_for_retry()
+    assert client.get("/readyz").status_code == 200
+
+
+def test_readiness_reports_the_worker_queue_and_its_length(settings, redis_server, client, union):
+    from kosmo.celery import app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    original = app.conf.broker_url
+    app.conf.broker_url = redis_server.url
+    try:
+        with app.connection_for_write() as conn:
+            conn.default_channel.client.lpush(app.conf.task_default_queue, b"{}", b"{}")
+        ready = client.get("/readyz").json()["checks"]["queue"]
+        redis_server.stop()
+        down, elapsed = _timed(lambda: client.get("/readyz"))
+    finally:
+        app.conf.broker_url = original
+
+    assert ready == {"ok": True, "queue": "celery", "length": 2, "ms": ready["ms"]}
+    assert down.status_code == 503
+    assert down.json()["checks"]["queue"]["ok"] is False
+    assert elapsed < 5
+
+
+def test_readiness_is_answered_on_a_host_that_no_union_serves(client, union, settings):
+    settings.ALLOWED_HOSTS = ["lb.example.jp"]
+
+    response = client.get("/readyz", HTTP_HOST="lb.example.jp")
+
+    assert response.status_code == 200
+    assert set(response.json()["checks"]) == {"database", "cache", "queue"}
+
+
+def test_a_sign_out_during_an_outage_stays_signed_out_after_redis_returns(
+    redis_cache, client, insured
+):
+    factories.sign_in(client, insured.username)
+    old_cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert client.get("/medical/latest/").status_code == 200
+    redis_cache.pause()  # hung: whatever Redis holds survives the outage
+
+    signed_out = client.post("/accounts/logout/")
+    redis_cache.resume()
+    _wait_for_retry()
+    client.cookies[settings.SESSION_COOKIE_NAME] = old_cookie
+
+    assert signed_out.status_code == 302
+    response = client.get("/medical/latest/")
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/")
+
+
+def test_redis_failures_are_logged_once_a_minute_not_per_request(
+    redis_cache, member_client, caplog
+):
+    logger = logging.getLogger(settings.DJANGO_REDIS_LOGGER)
+    gate = next(f for f in logger.filters if isinstance(f, OncePerInterval))
+    gate.next_at = 0.0  # as if the last such line were a minute ago
+    redis_cache.stop()
+
+    with caplog.at_level("ERROR", logger=settings.DJANGO_REDIS_LOGGER):
+        for _ in range(5):
+            assert member_client.get("/").status_code == 200
+
+    lines = [record for record in caplog.records if record.name == settings.DJANGO_REDIS_LOGGER]
+    assert len(lines) == 1
+    assert lines[0].exc_info is None  # one line, no traceback
+    assert "ConnectionError" in lines[0].getMessage()
+    assert gate.dropped >= 4
