@@ -1,5 +1,6 @@
 """The demo member adds a preset challenge on a phone, through the confirm step, and marks
-today ○ from チャレンジ詳細; the record screen then opens on today with its ○."""
+today ○ from チャレンジ詳細, changes it to × in the record modal and deletes the challenge
+after the 「■」 confirmation."""
 
 import re
 
@@ -13,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.parametrize("viewport", ["phone"], indirect=True)
-def test_member_adds_a_challenge_and_achieves_today_on_a_phone(page, demo_portal):
+def test_member_adds_a_challenge_and_marks_today_on_a_phone(page, demo_portal):
     sign_in_with_email_code(
         page, "yamada_taro", account_demo.DEMO_PASSWORD, "yamada.taro@example.jp"
     )
@@ -49,8 +50,27 @@ def test_member_adds_a_challenge_and_achieves_today_on_a_phone(page, demo_portal
     )
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
+    # The date in the calendar opens the record modal on that date, with its ○.
     page.get_by_role("link", name=re.compile(r"^\d+月\d+日 ○$")).click()
-    expect(page.get_by_label("○")).to_be_checked()
-    expect(page.get_by_role("link", name="次の日")).to_have_count(0)  # no future date
-    expect(page.get_by_role("link", name="前の日")).to_have_count(0)  # it starts today
+    modal = page.get_by_role("dialog")
+    expect(modal.get_by_label("○")).to_be_checked()
+    expect(modal.get_by_role("link", name="次の日")).to_have_count(0)  # no future date
+    expect(modal.get_by_role("link", name="前の日")).to_have_count(0)  # it starts today
+    modal.get_by_label("×").check()
+    modal.get_by_role("button", name="保存する").click()
+    expect(page.get_by_text(re.compile(r"の成果を「×」で記録しました。"))).to_be_visible()
+    expect(page.get_by_text("達成 0日 / 経過 1日 / 全 30日")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    # 「■」 opens the delete confirmation; 「削除」 removes the challenge.
+    page.get_by_role("link", name="チャレンジを削除する").click()
+    expect(
+        page.get_by_role("dialog").get_by_text("「毎朝体重を測る」を削除しますか？", exact=False)
+    ).to_be_visible()
+    page.get_by_role("dialog").get_by_role("button", name="削除").click()
+    expect(page.get_by_text("「毎朝体重を測る」を削除しました。")).to_be_visible()
+    expect(
+        page.get_by_role("region", name="設定中のチャレンジ").get_by_role(
+            "link", name="毎朝体重を測る"
+        )
+    ).to_have_count(0)

@@ -106,6 +106,14 @@ class RecordForm(forms.Form):
     def __init__(self, *args, challenge: Challenge, today: dt.date, **kwargs):
         super().__init__(*args, **kwargs)
         self.challenge, self.today = challenge, today
+        # The calendar offers the dates that can be recorded (the server checks them again).
+        self.fields["date"].widget.attrs.update(
+            {
+                "min": challenge.start_on.isoformat(),
+                "max": min(challenge.end_on, today).isoformat(),
+                "data-challenge-date": "",
+            }
+        )
 
     def clean_date(self):
         day = self.cleaned_data["date"]
