@@ -21,6 +21,12 @@ class OwnUnionAdmin(UnionScopedAdmin):
             exclude.append("union")
         return exclude
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if is_deployment_admin(request.user):
+            return fields
+        return [name for name in fields if name != "union"]
+
     def save_model(self, request, obj, form, change):
         if not is_deployment_admin(request.user):
             obj.union_id = request.user.union_id
