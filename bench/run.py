@@ -34,6 +34,7 @@ from pathlib import Path
 from types import FrameType
 
 import medical_suite
+import wellness_import
 from client import SignInError, check_signed_in, member_cookies
 from loadgen import LoadResult, RoundsPlan, Target, run_rounds
 from server import (
@@ -52,7 +53,7 @@ MEMBER_USERNAME = "yamada_taro"  # the demo member of `manage.py seed_demo`
 UNION_HOST = "kosmo.localhost"  # the demo union "kosmo" is served at this host name
 BASELINE = "healthz"
 HEADLINE = "home_member"
-SUITES = ("all", "web", "medical")
+SUITES = ("all", "web", "medical", "wellness")  # wellness: bench/wellness_import.py
 SHOWN_PERCENTILES = (50, 95, 99)  # the table's columns; the JSON has p90 too
 BUSY_WARNING = 0.05  # other work's share of the CPUs above which the table warns
 
@@ -332,6 +333,8 @@ def write_json(data: dict[str, object], path: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks; the exit status described in the module docstring."""
     args = parse_args(argv)
+    if args.suite == "wellness":
+        return wellness_import.main([])
     signal.signal(signal.SIGTERM, _exit_on_sigterm)  # so the server is stopped on `kill` too
     config = GunicornConfig(
         workers=args.workers,
@@ -384,6 +387,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nResults written to {_shown_path(args.output)}")
     if "medical" in data and data["medical"].get("profile"):
         print(f"Query plans and profiles of the medical pages: {_shown_path(args.plans)}")
+    if args.suite == "all":
+        print()
+        wellness_import.main([])  # the step import's rows/s and peak RSS (issue 21)
     if data["errors"]:
         print(f"\nbench: {data['errors']} requests failed", file=sys.stderr)
         if log_tail:
