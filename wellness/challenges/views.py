@@ -168,8 +168,12 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
             services.record_day(challenge=challenge, day=day, achieved=form.achieved, today=today)
             messages.success(
                 request,
-                _("%(date)s の成果を「%(mark)s」で記録しました。")
-                % {"date": f"{day.month}/{day.day}", "mark": "○" if form.achieved else "×"},
+                _("「%(title)s」%(date)s の成果を「%(mark)s」で記録しました。")
+                % {
+                    "title": challenge.title,
+                    "date": f"{day.month}/{day.day}",
+                    "mark": "○" if form.achieved else "×",
+                },
             )
             return redirect(back or reverse("wellness:challenges_detail", args=[challenge.pk]))
         if back:  # ○/× buttons of another page (the records top): the message goes there

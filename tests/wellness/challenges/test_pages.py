@@ -226,11 +226,15 @@ def test_member_marks_a_day_then_changes_it(member_client, insured, rich, today)
 
     done = _record(member_client, challenge, today, "1")
     assert done.redirect_chain[-1][0] == f"{TOP}{challenge.pk}/"
-    assert _messages(done) == [f"{today.month}/{today.day} の成果を「○」で記録しました。"]
+    assert _messages(done) == [
+        f"「1日8,000歩歩く」{today.month}/{today.day} の成果を「○」で記録しました。"
+    ]
     assert f'aria-label="{today.month}月{today.day}日 ○"' in _html(done)
 
     changed = _record(member_client, challenge, today, "0")
-    assert _messages(changed) == [f"{today.month}/{today.day} の成果を「×」で記録しました。"]
+    assert _messages(changed) == [
+        f"「1日8,000歩歩く」{today.month}/{today.day} の成果を「×」で記録しました。"
+    ]
 
     day = ChallengeDay.objects.get()
     assert (day.challenge, day.date, day.achieved) == (challenge, today, False)
@@ -579,10 +583,12 @@ def test_signed_out_visitor_is_sent_to_login(client, rich):
 # --- Query counts -------------------------------------------------------------------------------
 
 
-def _count(client, url) -> int:
+def _count(client, url) -> tuple[int, int]:
+    """(every query, this app's own)."""
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
-    return len(queries)
+    own = [query for query in queries if '"wellness_challenges_' in query["sql"]]
+    return len(queries), len(own)
 
 
 def test_list_page_costs_the_same_queries_for_one_or_many_challenges(
@@ -600,6 +606,7 @@ def test_list_page_costs_the_same_queries_for_one_or_many_challenges(
         StageFactory(union=rich, name=f"ステージ{n + 2}").presets.create(title=f"用意{n}")
 
     assert _count(member_client, TOP) == few
+    assert few[1] == 3  # the challenges with their ○ counts, the stages, their presets
 
 
 def test_detail_page_costs_the_same_queries_for_a_short_or_long_history(
@@ -614,3 +621,4 @@ def test_detail_page_costs_the_same_queries_for_a_short_or_long_history(
         ChallengeDayFactory(challenge=challenge, date=challenge.start_on + days(offset))
 
     assert _count(member_client, f"{TOP}{challenge.pk}/") == few
+    assert few[1] == 4  # the challenge, its ○ count, today's mark, the calendar's marks
