@@ -130,6 +130,7 @@ def calendar(challenge: Challenge, day: dt.date) -> list[CalendarMonth]:
             date += dt.timedelta(days=1)
         cells += [None] * (-len(cells) % 7)
         weeks = [cells[i : i + 7] for i in range(0, len(cells), 7)]
+        weeks = [week for week in weeks if any(week)]  # no empty rows before the start
         months.append(CalendarMonth(current, weeks))
         current = following
     return months

@@ -25,7 +25,12 @@ def walking(rich):
     """ステージ1's preset 「1日8,000歩歩く」 of the test union."""
     stage = StageFactory(union=rich, name="ステージ1 まずはここから")
     PresetChallengeFactory(stage=stage, title="毎朝体重を測る", order=1)
-    return PresetChallengeFactory(stage=stage, title="1日8,000歩歩く", order=0)
+    return PresetChallengeFactory(
+        stage=stage,
+        title="1日8,000歩歩く",
+        description="通勤や買い物で、いつもより少し多く歩きましょう。",
+        order=0,
+    )
 
 
 def days(n: int) -> dt.timedelta:

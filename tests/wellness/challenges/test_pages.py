@@ -60,6 +60,7 @@ def test_member_sets_a_preset_challenge_through_the_confirm_step(
     stage = _html(member_client.get(f"{TOP}stages/{walking.stage.pk}/"))
     assert "挑戦するチャレンジ" in stage
     assert stage.index("1日8,000歩歩く") < stage.index("毎朝体重を測る")  # the staff's order
+    assert "通勤や買い物で、いつもより少し多く歩きましょう。" in stage
     assert "この内容でチャレンジを追加する" in stage
 
     data = {
@@ -412,6 +413,8 @@ def test_the_detail_calendar_links_past_days_and_not_future_ones(
     assert f'aria-label="{yesterday.month}月{yesterday.day}日 ×"' in html
     assert f'aria-label="{today.month}月{today.day}日 未記録"' in html
     assert "今日 " in html and "の成果" in html  # today's ○/× buttons
+    empty_week = r'<tr> (<td class="challenge-calendar__out"></td> ){7}</tr>'
+    assert not re.search(empty_week, html)  # weeks wholly outside the period are left out
 
 
 # --- まとめて記録 --------------------------------------------------------------------------------
