@@ -118,3 +118,46 @@ def test_audit_trail_is_read_only(clerk_client, union):
 
     assert clerk_client.get("/admin/wellness_club/staffaction/").status_code == 200
     assert clerk_client.get("/admin/wellness_club/staffaction/add/").status_code == 403
+
+
+def _png() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (4, 3), "red").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_images_uploaded_in_admin_show_on_the_article(clerk_client, union, insured, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    union.tier = Union.ContractTier.RICH
+    union.save()
+    form = _article_form(
+        image=SimpleUploadedFile("main.png", _png(), content_type="image/png"),
+        image_alt="レモン蒸しの写真",
+        **{
+            "images-TOTAL_FORMS": "1",
+            "images-0-image": SimpleUploadedFile("step.png", _png(), content_type="image/png"),
+            "images-0-alt": "手順の写真",
+        },
+    )
+
+    response = clerk_client.post("/admin/wellness_club/article/add/", form)
+
+    assert response.status_code == 302, response.content.decode()
+    article = Article.objects.get()
+    [body_image] = article.images.all()
+    assert body_image.image.url.startswith("/media/club/articles/body/step")
+    change = clerk_client.get(f"/admin/wellness_club/article/{article.pk}/change/")
+    assert body_image.image.url in change.content.decode()  # the URL to paste into the body
+
+    Article.objects.filter(pk=article.pk).update(
+        body=f'<p>手順</p><img src="{body_image.image.url}" alt="手順の写真">'
+    )
+    client.force_login(insured)
+    html = client.get(f"/wellness/club/articles/{article.pk}/").content.decode()
+    assert f'src="{article.image.url}" alt="レモン蒸しの写真"' in html
+    assert f'<img src="{body_image.image.url}" alt="手順の写真">' in html
