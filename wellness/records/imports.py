@@ -25,6 +25,7 @@ import csv
 import datetime as dt
 import io
 import zipfile
+import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
@@ -317,6 +318,9 @@ def run(job_id: int) -> str:
         totals = read(_storage().path(job.stored_name), job.source, report)
     except ImportRefused as refused:
         return _finish(job, StepImport.State.FAILED, error=refused.message)
+    except (zipfile.BadZipFile, zlib.error, EOFError, UnicodeDecodeError):
+        # a truncated download or a damaged archive: the member exports again
+        return _finish(job, StepImport.State.FAILED, error=BROKEN_FILE)
     items = Items.for_union(job.person.household.union)
     today = services.today()
     saved = skipped = 0

@@ -231,3 +231,17 @@ def test_another_members_import_is_a_404(records_client, other_household_member)
     )
     url = reverse("wellness:records_import_status", args=[theirs.pk])
     assert records_client.get(url).status_code == 404
+
+
+def test_a_damaged_zip_fails_with_a_japanese_message(
+    records_client, tmp_path, django_capture_on_commit_callbacks
+):
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        zipped.writestr("apple_health_export/export.xml", APPLE * 50)
+    data = bytearray(archive.read_bytes())
+    data[200:400] = b"\x00" * 200  # damage the deflated stream, keep the directory
+    job = _import(records_client, "export.zip", bytes(data), django_capture_on_commit_callbacks)
+    job.refresh_from_db()
+    assert job.state == StepImport.State.FAILED
+    assert job.error == imports.BROKEN_FILE
