@@ -13,14 +13,16 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 import redis
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings as django_settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -165,6 +167,53 @@ def test_a_late_worker_whose_job_nobody_took_over_still_delivers(insured):
     assert documents.complete(late, _rendered("late"), now=t0 + 2 * LEASE_OF_A_NOTICE) is True
     job.refresh_from_db()
     assert (job.state, job.deadline) == (DocumentJob.State.READY, None)
+
+
+def test_a_render_stopped_at_its_soft_time_limit_is_left_to_the_beat(insured, monkeypatch):
+    job = _notice(insured)
+
+    def too_slow(job):
+        raise SoftTimeLimitExceeded
+
+    monkeypatch.setitem(documents.RENDERERS, NOTICE_KIND, too_slow)
+    with pytest.raises(SoftTimeLimitExceeded):
+        documents.run(job.pk)
+
+    job.refresh_from_db()
+    assert (job.state, job.attempts, job.error) == (DocumentJob.State.RUNNING, 1, "")
+
+
+def test_a_sweep_skips_a_job_another_sweep_holds(transactional_db, insured):
+    require(connection.vendor == "postgresql", "row locks (skip locked) need PostgreSQL")
+    job = DocumentJob.objects.create(
+        owner=insured,
+        kind=NOTICE_KIND,
+        params={"person": insured.person.pk},
+        params_key="held",
+        deadline=timezone.now() - SECOND,
+    )
+    locked, release = threading.Event(), threading.Event()
+
+    def other_sweep():
+        try:
+            with transaction.atomic():
+                DocumentJob.objects.select_for_update().get(pk=job.pk)
+                locked.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=other_sweep)
+    holder.start()
+    assert locked.wait(30)
+    try:
+        assert documents.requeue_overdue() == 0  # skipped, not waited for
+    finally:
+        release.set()
+        holder.join()
+    job.refresh_from_db()
+    assert job.state == DocumentJob.State.PENDING and job.is_overdue(timezone.now())
+    assert documents.requeue_overdue() == 1
 
 
 # --- Three lost attempts, then failed ----------------------------------------------------------
