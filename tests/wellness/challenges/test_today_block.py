@@ -56,3 +56,24 @@ def test_block_is_empty_without_the_contract(insured, union):
     html, queries = _render(insured, union)
 
     assert html.strip() == "" and queries == 0
+
+
+def test_records_top_shows_the_block_and_its_buttons_mark_today(
+    member_client, insured, rich, today
+):
+    walk = ChallengeFactory(person=insured.person, title="歩く")
+
+    page = re.sub(r"\s+", " ", member_client.get("/wellness/records/").content.decode())
+    assert f"今日のチャレンジ {today.month}/{today.day}" in page
+    assert ">歩く</a>" in page and "チャレンジを追加する" in page
+
+    response = member_client.post(
+        f"/wellness/challenges/{walk.pk}/record/",
+        {"date": today.isoformat(), "result": "1", "next": "/wellness/records/"},
+        follow=True,
+    )
+
+    assert response.redirect_chain == [("/wellness/records/", 302)]
+    page = re.sub(r"\s+", " ", response.content.decode())
+    assert f"「歩く」{today.month}/{today.day} の成果を「○」で記録しました。" in page
+    assert re.search(r'value="1" aria-pressed="true" aria-label="歩くを○\(達成\)にする">', page)
