@@ -74,3 +74,30 @@ def test_member_adds_a_challenge_and_marks_today_on_a_phone(page, demo_portal):
             "link", name="毎朝体重を測る"
         )
     ).to_have_count(0)
+
+
+@pytest.mark.parametrize("viewport", ["desktop"], indirect=True)
+def test_member_marks_todays_challenge_from_the_records_top_on_a_desktop(page, demo_portal):
+    sign_in_with_email_code(
+        page, "yamada_taro", account_demo.DEMO_PASSWORD, "yamada.taro@example.jp"
+    )
+    page.get_by_role("navigation", name="サービスメニュー").get_by_role(
+        "link", name="日々の記録", exact=True
+    ).click()
+
+    block = page.get_by_role("region", name=re.compile("^今日のチャレンジ"))
+    expect(block.get_by_role("link", name="1日8,000歩歩く")).to_be_visible()
+    done = block.get_by_role("button", name="1日8,000歩歩くを○(達成)にする")
+    expect(done).to_have_attribute("aria-pressed", "false")  # the demo leaves today open
+    done.click()
+
+    expect(
+        page.get_by_text(re.compile(r"「1日8,000歩歩く」.* の成果を「○」で記録しました。"))
+    ).to_be_visible()
+    expect(page.get_by_role("heading", name="日々の記録", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="1日8,000歩歩くを○(達成)にする")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    page.get_by_role("link", name="チャレンジを追加する").click()
+    expect(page.get_by_role("heading", name="チャレンジ設定", exact=True)).to_be_visible()
+    expect(page.get_by_text("達成 17日 / 経過 21日 / 全 30日")).to_be_visible()
