@@ -25,9 +25,10 @@ def current_terms(union: Union | None) -> TermsVersion | None:
 
 # The id of the terms in force per union, read by every signed-in request (accounts.flows):
 # kept in the cache framework, dropped when a version is saved or deleted (forget_terms), and
-# recomputed when a version published for later comes into force.
+# recomputed when a version published for later comes into force. Kept ten minutes at most: a
+# version saved while Redis was unavailable (forget_terms lost) is asked for that much later.
 TERMS_CACHE_KEY = "accounts:terms-in-force:{union_id}"
-TERMS_CACHE_SECONDS = 24 * 3600
+TERMS_CACHE_SECONDS = 10 * 60
 
 
 def terms_in_force_id(union: Union | None) -> int | None:
