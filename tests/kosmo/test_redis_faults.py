@@ -7,6 +7,8 @@ timeouts (a hang must cost one timeout, not one per cache call), not speed bench
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import logging
 import os
 import shutil
@@ -14,6 +16,8 @@ import signal
 import socket
 import subprocess
 import time
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
@@ -322,3 +326,30 @@ def test_redis_failures_are_logged_once_a_minute_not_per_request(
     assert lines[0].exc_info is None  # one line, no traceback
     assert "ConnectionError" in lines[0].getMessage()
     assert gate.dropped >= 4
+
+
+def _compose_healthcheck():
+    path = Path(settings.BASE_DIR) / "docker" / "healthcheck.py"
+    spec = importlib.util.spec_from_file_location("compose_healthcheck", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_compose_healthcheck_stays_live_while_readiness_fails(
+    redis_cache, live_server, monkeypatch, capsys
+):
+    healthcheck = _compose_healthcheck()
+    monkeypatch.setenv("HEALTHCHECK_PORT", str(urlsplit(live_server.url).port))
+    monkeypatch.setenv("ALLOWED_HOSTS", "localhost")
+    assert healthcheck.main(["--ready"]) == 0
+    capsys.readouterr()
+
+    redis_cache.pause()
+
+    assert healthcheck.main([]) == 0
+    assert healthcheck.main(["--ready"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["ready"] is False
+    assert report["checks"]["cache"]["ok"] is False
+    assert report["checks"]["database"]["ok"] is True
