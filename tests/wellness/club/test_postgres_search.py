@@ -6,6 +6,7 @@ from django.db import connection
 from tests.conftest import require
 from tests.wellness.club.factories import ArticleFactory
 from wellness.club import queries
+from wellness.club.models import Article
 
 
 @pytest.fixture
@@ -16,10 +17,13 @@ def postgres(db):
 def test_japanese_words_of_three_characters_use_the_trigram_index(postgres, rich):
     ArticleFactory(union=rich, title="睡眠の質を上げる7つの習慣")
     found = queries.search(rich, "睡眠の質")
+    # The word's condition as Django writes it for icontains (UPPER(col) LIKE UPPER(%s)); the
+    # whole search also filters the union, whose btree index a tiny table may prefer.
+    condition = Article.objects.filter(search_text__icontains="睡眠の質")
 
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        sql, params = found.query.sql_with_params()
+        sql, params = condition.query.sql_with_params()
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
 
