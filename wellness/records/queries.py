@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kosmo.models import Person
@@ -114,8 +115,8 @@ def _latest_bmi(latest: dict) -> tuple[dt.date | None, Decimal | None]:
 # --- Charts ---------------------------------------------------------------------------------
 
 PERIODS = {"week": _("週"), "month": _("月"), "year": _("年")}
-WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 56, 12, 16, 36
+WIDTH, HEIGHT = 480, 240
+LEFT, RIGHT, TOP, BOTTOM = 52, 8, 14, 34
 WEEKDAYS = ["月", "火", "水", "木", "金", "土", "日"]
 
 
@@ -129,6 +130,7 @@ class Bucket:
     value: Decimal | None = None
     days: int = 0  # recorded days in it (a month of the year view)
     text: str = ""
+    future: bool = False  # after today: nothing can be recorded yet
     x: float = 0.0
     y: float = 0.0
     height: float = 0.0
@@ -273,8 +275,10 @@ def chart(person: Person, item: Item, period: str, anchor: dt.date) -> Chart:
             value = days.get(day)
             buckets.append(Bucket(day, label, long_label, value, int(value is not None)))
             day += dt.timedelta(days=1)
+    today = timezone.localdate()
     for bucket in buckets:
         bucket.text = item.display(bucket.value)
+        bucket.future = bucket.start > today
     result = Chart(item, period, start, end, buckets)
     values = list(days.values())
     result.recorded_days = len(values)

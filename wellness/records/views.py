@@ -93,7 +93,8 @@ def record(request: HttpRequest, key: str) -> HttpResponse:
     existing = queries.records_for_member(request.member).filter(item_key=key, date=day).first()
     if form is None:
         form = forms.RecordForm(
-            initial={"date": day, "value": existing.value if existing else None}, item=item
+            initial={"date": day, "value": item.quantize(existing.value) if existing else None},
+            item=item,
         )
     return render(
         request,
@@ -140,7 +141,12 @@ def bulk(request: HttpRequest) -> HttpResponse:
         day = form.cleaned_data.get("date") or _day(request)
     else:
         day = _day(request)
-        existing = queries.values_on(request.member, day)
+        values = queries.values_on(request.member, day)
+        existing = {
+            item.key: item.quantize(values[item.key])
+            for item in items.recordable
+            if item.key in values
+        }
         form = forms.BulkForm(initial={"date": day, **existing}, items=items)
     today = services.today()
     return render(

@@ -157,7 +157,11 @@ def test_the_modal_shows_the_days_value_to_edit(records_client, insured, yesterd
     DailyRecord.objects.create(person=insured.person, item_key="steps", date=yesterday, value=4321)
     url = reverse("wellness:records_record", args=["steps"])
     page = records_client.get(url, {"date": yesterday.isoformat()}).content.decode()
-    assert 'value="4321' in page
+    assert 'value="4321"' in page
+    DailyRecord.objects.create(person=insured.person, item_key="weight", date=yesterday, value=70)
+    url = reverse("wellness:records_record", args=["weight"])
+    page = records_client.get(url, {"date": yesterday.isoformat()}).content.decode()
+    assert 'value="70.0"' in page
     assert "この日の記録を削除する" in page
 
 
