@@ -1,8 +1,11 @@
 """`seed_demo`'s challenges: stages for the rich kosmo, challenges under way for 山田 太郎 and
 花子 whose progress adds up, nothing on the standard sakura; safe to run again."""
 
+from accounts import demo as account_demo
+from accounts.models import User
 from kosmo import demo as kosmo_demo
 from kosmo.models import Person
+from mfa import demo as mfa_demo
 from wellness.challenges import demo, queries
 from wellness.challenges.models import Challenge, ChallengeDay, PresetChallenge, Stage
 
@@ -35,3 +38,20 @@ def test_demo_gives_kosmo_stages_and_yamadas_challenges_and_sakura_nothing(db):
     assert not ChallengeDay.objects.filter(date__gte=today).exists()
     assert ChallengeDay.objects.filter(challenge__person=taro).count() == 19 + 9 + 4 + 29
     assert Challenge.objects.filter(person__given_name="花子").count() == 1
+
+
+def test_sakura_demo_member_gets_the_unavailable_page(client, db):
+    unions = kosmo_demo.seed()
+    account_demo.seed(unions)
+    mfa_demo.seed(unions)  # the demo accounts' second factor: no setup step in the way
+    demo.seed(unions)
+    client.force_login(User.objects.get(username="tanaka_ichiro"))
+
+    response = client.get("/wellness/challenges/", HTTP_HOST="sakura.localhost")
+    home = client.get("/", HTTP_HOST="sakura.localhost").content.decode()
+
+    assert response.status_code == 404
+    assert "ご所属の健康保険組合が契約していない場合、この機能はご利用いただけません。" in (
+        response.content.decode()
+    )
+    assert 'data-feature="challenges"' not in home
