@@ -357,7 +357,7 @@ def _queries(call) -> list[str]:
     with CaptureQueriesContext(connection) as captured:
         call()
     return [
-        re.sub(r"'\d{4}-\d\d-\d\d \d\d:\d\d:[\d.]+'", "'…'", query["sql"])
+        re.sub(r"'\d{4}-\d\d-\d\d \d\d:\d\d:[\d.]+(?:[+-]\d\d:\d\d)?'", "'…'", query["sql"])
         for query in captured.captured_queries
     ]
 
