@@ -118,14 +118,15 @@ def detect(path) -> tuple[str, int]:
             raise ImportRefused(WRONG_FILE) from None
         return Source.APPLE, member.file_size
     size = _file_size(path)
-    if b"<HealthData" in head or (b"<?xml" in head[:100] and b"HealthKit" in head):
+    if b"<!DOCTYPE HealthData" in head or b"<HealthData" in head:
         return Source.APPLE, size
     if head.lstrip().startswith(b"<"):
         raise ImportRefused(WRONG_FILE)
-    try:
-        first_line = head.decode("utf-8-sig").splitlines()[0]
-    except (UnicodeDecodeError, IndexError):
-        raise ImportRefused(WRONG_FILE) from None
+    # The first line only; a character cut at the 4 KB boundary does not matter.
+    lines = head.decode("utf-8-sig", errors="ignore").splitlines()
+    if not lines:
+        raise ImportRefused(WRONG_FILE)
+    first_line = lines[0]
     header = next(csv.reader([first_line]))
     if _column(header, DATE_COLUMNS) and (
         _column(header, STEP_COLUMNS) or _column(header, WEIGHT_COLUMNS)
@@ -215,6 +216,8 @@ def read_apple(stream) -> DayTotals:
                     del parent[0]
     except etree.XMLSyntaxError:
         raise ImportRefused(BROKEN_FILE if totals.rows else WRONG_FILE) from None
+    if parser.root is None or parser.root.tag != "HealthData":
+        raise ImportRefused(WRONG_FILE)  # well-formed XML, but not an Apple export
     return totals
 
 

@@ -245,3 +245,27 @@ def test_a_damaged_zip_fails_with_a_japanese_message(
     job.refresh_from_db()
     assert job.state == StepImport.State.FAILED
     assert job.error == imports.BROKEN_FILE
+
+
+def test_a_zip_with_another_export_xml_fails_as_the_wrong_file(
+    records_client, tmp_path, django_capture_on_commit_callbacks
+):
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("backup/export.xml", '<?xml version="1.0"?><orders><order/></orders>')
+    job = _import(
+        records_client, "export.zip", archive.read_bytes(), django_capture_on_commit_callbacks
+    )
+    job.refresh_from_db()
+    assert job.state == StepImport.State.FAILED
+    assert job.error == imports.WRONG_FILE
+    page = records_client.get(reverse("wellness:records_import_status", args=[job.pk]))
+    assert imports.WRONG_FILE in page.content.decode()
+
+
+def test_a_csv_header_is_read_even_when_the_first_4_kb_cut_a_character(tmp_path):
+    path = tmp_path / "steps.csv"
+    filler = "メモ" * 2000  # the first 4 KB end inside a three-byte character
+    path.write_text(f"date,steps,memo\n2025-06-01,1000,{filler}\n", encoding="utf-8")
+    assert (4096 - len(b"date,steps,memo\n2025-06-01,1000,")) % 3
+    assert imports.detect(path)[0] == "health_connect"
