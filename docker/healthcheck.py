@@ -1,8 +1,10 @@
 """Container healthcheck for the web service: GET /healthz, exit 0 on HTTP 200.
 
 Sends a Host that ALLOWED_HOSTS accepts (Django answers 400 to any other), so the check
-keeps passing when the site is deployed under its real domain. /healthz is liveness: the
-process answers, whatever PostgreSQL and Redis do (a Redis outage must not restart web).
+keeps passing when the site is deployed under its real domain. /healthz is liveness: it needs
+no Redis (a Redis outage must not mark web unhealthy); the union lookup every request makes
+reads PostgreSQL (once per 30 s per process), so a lost database turns the container
+unhealthy too.
 
 `--ready` asks /readyz instead and prints its report (PostgreSQL, the cache, the worker
 queue and, with `--workers`, a ping of the Celery workers): exit 0 only when all answer.
