@@ -297,3 +297,14 @@ def test_saving_sends_records_saved_once_committed(
     assert [(r["person"], r["item_key"], r["dates"], r["source"]) for r in received] == [
         (insured.person, "steps", [today], "manual")
     ]
+
+
+def test_the_portal_top_shows_todays_steps(records_client, insured, today):
+    DailyRecord.objects.create(person=insured.person, item_key="steps", date=today, value=8002)
+    page = records_client.get("/").content.decode()
+    assert "今日の歩数: <strong>8,002</strong> 歩" in page
+    assert "日々の記録を見る" in page
+
+
+def test_the_portal_top_has_no_records_block_without_the_contract(member_client, union):
+    assert "今日の歩数" not in member_client.get("/").content.decode()
