@@ -50,23 +50,41 @@
       }, timeoutMs + 1000);
     }
 
+    // A modal: focus moves to its button, stays inside while it is open (Tab and Shift+Tab
+    // come back to the button) and returns to where the member was when it closes.
+    var returnFocus;
     function showWarning() {
       if (box) { return; }
+      returnFocus = document.activeElement;
       box = document.createElement("div");
       box.className = "idle-warning";
       box.setAttribute("role", "alertdialog");
-      box.setAttribute("aria-live", "assertive");
+      box.setAttribute("aria-modal", "true");
+      box.setAttribute("aria-labelledby", "idle-warning-text");
       var text = document.createElement("p");
+      text.id = "idle-warning-text";
       text.textContent = "まもなく自動的にログアウトします。操作を続ける場合は「ログインを続ける」を押してください。";
       var button = document.createElement("button");
       button.type = "button";
       button.className = "button button--primary";
       button.textContent = "ログインを続ける";
       button.addEventListener("click", keepAlive);
+      box.addEventListener("keydown", function (event) {
+        if (event.key === "Tab") {
+          event.preventDefault();
+          button.focus();
+        }
+      });
       box.appendChild(text);
       box.appendChild(button);
       document.body.appendChild(box);
       button.focus();
+    }
+
+    function closeWarning() {
+      box.remove();
+      box = null;
+      if (returnFocus && returnFocus.isConnected) { returnFocus.focus(); }
     }
 
     function keepAlive() {
@@ -76,7 +94,7 @@
         headers: {"X-CSRFToken": csrf ? decodeURIComponent(csrf[1]) : ""}
       }).then(function (response) {
         if (response.ok) {
-          if (box) { box.remove(); box = null; }
+          if (box) { closeWarning(); }
           schedule();
         } else {
           window.location.href = meta.dataset.loginUrl;
