@@ -9,4 +9,8 @@ urlpatterns = [
     path("records/", include("wellness.records.urls")),
     path("challenges/", include("wellness.challenges.urls")),
     path("club/", include("wellness.club.urls")),
+    path("points/", include("wellness.points.urls")),
+    path("missions/", include("wellness.missions.urls")),
+    path("diary/", include("wellness.diary.urls")),
+    path("walking/", include("wellness.walking.urls")),
 ]

@@ -1,0 +1,3 @@
+"""Included by wellness/urls.py under the `wellness:` namespace."""
+
+urlpatterns: list = []
