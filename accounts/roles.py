@@ -53,7 +53,7 @@ def _writes_but_delete(*models: str) -> set[str]:
 # the services, never by hand), the member's own decisions, and imported data (the union's
 # core systems write it through the import commands).
 CLERK_WITHOUT: dict[str, set[str]] = {
-    "kosmo": _writes("union", "documentjob", "outboundemail"),
+    "kosmo": _writes("union", "documentjob", "outboundemail", "personchange", "rosterimport"),
     "accounts": _writes("securityevent", "termsconsent", "knownbrowser") | {"delete_user"},
     # A lost phone is handled by 「二要素認証をリセットする」: devices are removed, never made.
     "mfa": _writes_but_delete("passkeydevice", "authenticatorapp", "emailcodedevice"),

@@ -53,7 +53,8 @@ MEMBER_USERNAME = "yamada_taro"  # the demo member of `manage.py seed_demo`
 UNION_HOST = "kosmo.localhost"  # the demo union "kosmo" is served at this host name
 BASELINE = "healthz"
 HEADLINE = "home_member"
-SUITES = ("all", "web", "medical", "wellness")  # wellness: bench/wellness_import.py
+# wellness: bench/wellness_import.py; roster: bench/import_persons.py
+SUITES = ("all", "web", "medical", "wellness", "roster")
 SHOWN_PERCENTILES = (50, 95, 99)  # the table's columns; the JSON has p90 too
 BUSY_WARNING = 0.05  # other work's share of the CPUs above which the table warns
 
@@ -102,6 +103,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--generate-only",
         action="store_true",
         help="only prepare the database and the synthetic union (see --scale, --regenerate)",
+    )
+    parser.add_argument(
+        "--roster-rows",
+        type=_positive,
+        default=100_000,
+        help="persons in the roster import benchmark (bench/import_persons.py)",
     )
     medical_suite.add_arguments(parser)
     args = parser.parse_args(argv)
@@ -330,11 +337,20 @@ def write_json(data: dict[str, object], path: Path) -> None:
     partial.replace(path)
 
 
+def run_roster_import(args: argparse.Namespace) -> int:
+    """bench/import_persons.py in a process of its own (it sets Django up on its database):
+    one round of --roster-rows persons; its exit status."""
+    command = [sys.executable, str(BENCH_DIR / "import_persons.py"), "--repeat", "1"]
+    return subprocess.run([*command, "--rows", str(args.roster_rows)], check=False).returncode
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks; the exit status described in the module docstring."""
     args = parse_args(argv)
     if args.suite == "wellness":
         return wellness_import.main([])
+    if args.suite == "roster":
+        return run_roster_import(args)
     signal.signal(signal.SIGTERM, _exit_on_sigterm)  # so the server is stopped on `kill` too
     config = GunicornConfig(
         workers=args.workers,
@@ -390,6 +406,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.suite == "all":
         print()
         wellness_import.main([])  # the step import's rows/s and peak RSS (issue 21)
+        print()
+        run_roster_import(args)  # 加入者台帳: rows/s against COPY (issue 19)
     if data["errors"]:
         print(f"\nbench: {data['errors']} requests failed", file=sys.stderr)
         if log_tail:

@@ -2,10 +2,12 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path
 from django.core.exceptions import FieldDoesNotExist
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from kosmo import membership
 from kosmo.features import FEATURE_CHOICES
-from kosmo.models import Household, Person, Union
+from kosmo.models import Household, Person, PersonChange, RosterImport, Union
 
 # Actions other apps add to 加入者 (accounts adds 「アカウントを発行する」): the core never
 # imports an app; apps append here from their admin.py.
@@ -141,6 +143,8 @@ class UnionSettingsForm(forms.ModelForm):
             "contact_email",
             "postal_code",
             "address",
+            "former_member_access",
+            "former_member_access_days",
         ]
 
 
@@ -218,6 +222,37 @@ class HouseholdAdmin(UnionScopedAdmin):
     inlines = [PersonInline]
 
 
+class PersonChangeInline(admin.TabularInline):
+    """The person's audit trail (roster imports and staff), read-only: written by services."""
+
+    model = PersonChange
+    fk_name = "person"
+    extra = 0
+    fields = ["created_at", "kind", "changes", "actor", "roster_import"]
+    readonly_fields = fields
+    can_delete = False
+    ordering = ["-created_at", "-pk"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReviewRequestedFilter(admin.SimpleListFilter):
+    title = _("名簿にない（要確認）")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("要確認"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(review_requested_on__isnull=False)
+        return queryset
+
+
 @admin.register(Person)
 class PersonAdmin(UnionScopedAdmin):
     union_path = "household__union"
@@ -229,8 +264,37 @@ class PersonAdmin(UnionScopedAdmin):
         "household",
         "birth_date",
         "disqualified_on",
+        "access_ends",
+        "review_requested_on",
     ]
-    list_select_related = ["household"]
+    list_select_related = ["household__union"]
+    readonly_fields = ["access_ends"]
+    inlines = [PersonChangeInline]
+
+    @admin.display(description=_("資格喪失後のログイン期限"))
+    def access_ends(self, person):
+        ends = membership.access_ends_on(person, person.household.union)
+        return date_format(ends, "Y年n月j日") if ends else "-"
+
+    def save_model(self, request, obj, form, change):
+        """Staff's change leaves its audit row (who, what, when) in the same transaction."""
+        super().save_model(request, obj, form, change)
+        if not change or not form.changed_data:
+            return
+        changes = {
+            str(form.fields[name].label): [
+                _audit_value(form.initial.get(name)),
+                _audit_value(form.cleaned_data.get(name)),
+            ]
+            for name in form.changed_data
+        }
+        kind = (
+            PersonChange.Kind.ACCESS_EXTENDED
+            if form.changed_data == ["access_extended_until"]
+            else PersonChange.Kind.UPDATED
+        )
+        PersonChange.objects.create(person=obj, kind=kind, changes=changes, actor=request.user)
+
     search_fields = [
         "family_name",
         "given_name",
@@ -238,8 +302,43 @@ class PersonAdmin(UnionScopedAdmin):
         "given_name_kana",
         "household__number",
     ]
-    list_filter = ["role", "relationship", "household__union"]
+    list_filter = ["role", "relationship", ReviewRequestedFilter, "household__union"]
     autocomplete_fields = ["household"]
 
     def get_urls(self):
         return [url for make in PERSON_URLS for url in make(self)] + super().get_urls()
+
+
+def _audit_value(value):
+    if hasattr(value, "pk"):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+@admin.register(RosterImport)
+class RosterImportAdmin(UnionScopedAdmin):
+    """The roster imports of the staff member's union, read-only (written by import_persons)."""
+
+    list_display = [
+        "started_at",
+        "file_name",
+        "full",
+        "rows_total",
+        "rows_rejected",
+        "persons_created",
+        "persons_updated",
+        "persons_moved",
+        "persons_missing",
+    ]
+    list_filter = ["union"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -21,8 +21,18 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
+class FormerMemberAccess(models.TextChoices):
+    """How long a former member (資格喪失) may still sign in: the rule is kosmo.membership."""
+
+    TAX_SEASON = "tax_season", _("喪失した年の翌年3月31日まで（e-Tax の医療費通知データのため）")
+    DAYS = "days", _("喪失日から指定した日数")
+    NONE = "none", _("喪失日の前日まで（喪失日からログインできません）")
+
+
 class Union(models.Model):
     """A health-insurance society (健康保険組合): the tenant every other row belongs to."""
+
+    FormerMemberAccess = FormerMemberAccess
 
     class ContractTier(models.TextChoices):
         STANDARD = Tier.STANDARD, _("スタンダード版")
@@ -97,6 +107,22 @@ class Union(models.Model):
     contact_email = models.EmailField(_("問い合わせメールアドレス"), blank=True)
     postal_code = models.CharField(_("郵便番号"), max_length=8, blank=True)
     address = models.CharField(_("所在地"), max_length=200, blank=True)
+    former_member_access = models.CharField(
+        _("資格喪失後のログイン"),
+        max_length=16,
+        choices=FormerMemberAccess.choices,
+        default=FormerMemberAccess.TAX_SEASON,
+        help_text=_(
+            "資格を喪失した方が、履歴の閲覧のためにいつまでログインできるか。"
+            "期限を過ぎるとアカウントは利用できなくなり、組合の問い合わせ先が表示されます。"
+        ),
+    )
+    former_member_access_days = models.PositiveSmallIntegerField(
+        _("資格喪失後のログイン日数"),
+        default=90,
+        validators=[MaxValueValidator(730)],
+        help_text=_("「喪失日から指定した日数」のときの日数（喪失日を1日目とします）。"),
+    )
     created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
 
@@ -225,6 +251,25 @@ class Person(models.Model):
     disqualified_on = models.DateField(_("資格喪失日"), null=True, blank=True)
     postal_code = models.CharField(_("郵便番号"), max_length=8, blank=True)
     address = models.CharField(_("住所"), max_length=200, blank=True)
+    email = models.EmailField(
+        _("連絡先メールアドレス"),
+        blank=True,
+        help_text=_("加入者台帳から取り込んだ連絡先。ログイン用のメールアドレスとは別です。"),
+    )
+    access_extended_until = models.DateField(
+        _("ログイン期限の延長"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "資格喪失後のログイン期限を、組合の設定より後のこの日まで延ばします（空欄なら延長なし）。"
+        ),
+    )
+    review_requested_on = models.DateField(
+        _("名簿にない（要確認）"),
+        null=True,
+        blank=True,
+        help_text=_("全件の加入者台帳 (--full) に載っていなかった日。次の名簿に載ると空欄に戻ります。"),
+    )
 
     objects = PersonQuerySet.as_manager()
 
@@ -266,6 +311,85 @@ class Person(models.Model):
     @property
     def is_insured(self) -> bool:
         return self.role == self.Role.INSURED
+
+
+class RosterImport(models.Model):
+    """One run of `import_persons` (加入者台帳): the file, what it changed, what it refused."""
+
+    union = models.ForeignKey(
+        Union, verbose_name=_("健康保険組合"), on_delete=models.PROTECT, related_name="+"
+    )
+    file_name = models.CharField(_("ファイル名"), max_length=255)
+    sha256 = models.CharField(_("ファイルのハッシュ (SHA-256)"), max_length=64)
+    full = models.BooleanField(_("全件の名簿"), default=False)
+    rows_total = models.PositiveIntegerField(_("データ行数"), default=0)
+    rows_imported = models.PositiveIntegerField(_("取り込み件数"), default=0)
+    rows_rejected = models.PositiveIntegerField(_("エラー件数"), default=0)
+    persons_created = models.PositiveIntegerField(_("新規"), default=0)
+    persons_updated = models.PositiveIntegerField(_("更新"), default=0)
+    persons_moved = models.PositiveIntegerField(_("記号・番号の変更"), default=0)
+    persons_unchanged = models.PositiveIntegerField(_("変更なし"), default=0)
+    persons_missing = models.PositiveIntegerField(_("名簿にない有資格者"), default=0)
+    report = models.JSONField(_("取り込めなかった行"), default=list, blank=True)
+    started_at = models.DateTimeField(_("開始日時"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("終了日時"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("加入者台帳の取り込み履歴")
+        verbose_name_plural = _("加入者台帳の取り込み履歴")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class PersonChange(models.Model):
+    """The audit trail of a person: every change made by a roster import or by staff.
+
+    Written by the service that makes the change, in the same transaction; never edited.
+    `changes` holds {field: [before, after]} with dates as ISO text.
+    """
+
+    class Kind(models.TextChoices):
+        UPDATED = "updated", _("異動（更新）")
+        DISQUALIFIED = "disqualified", _("資格喪失")
+        REQUALIFIED = "requalified", _("資格喪失の取消")
+        MOVED = "moved", _("記号・番号の変更")
+        MISSING = "missing", _("名簿にない（要確認）")
+        REAPPEARED = "reappeared", _("名簿に再掲")
+        ACCESS_EXTENDED = "access_extended", _("ログイン期限の延長")
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("加入者"), on_delete=models.CASCADE, related_name="changes"
+    )
+    kind = models.CharField(_("種類"), max_length=16, choices=Kind.choices)
+    changes = models.JSONField(_("変更内容"), default=dict)
+    roster_import = models.ForeignKey(
+        RosterImport,
+        verbose_name=_("取り込み"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作者"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("加入者の変更履歴")
+        verbose_name_plural = _("加入者の変更履歴")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["person", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
 
 
 class OutboundEmail(models.Model):

@@ -117,6 +117,9 @@ MAKERS: dict[str, Callable[[Side], object]] = {
     "kosmo.Union": lambda s: s.union,
     "kosmo.Household": lambda s: s.household,
     "kosmo.Person": lambda s: s.insured,
+    "kosmo.RosterImport": lambda s: apps.get_model("kosmo.RosterImport").objects.create(
+        union=s.union, file_name=f"roster-{s.union.slug}.csv", sha256="0" * 64
+    ),
     "accounts.User": lambda s: s.member,
     "account.EmailAddress": lambda s: EmailAddress.objects.get(user=s.member),
     "accounts.TermsVersion": lambda s: TermsVersion.objects.create(

@@ -1,0 +1,83 @@
+"""Whether a person is still covered, and what a former member (資格喪失) may still do.
+
+One rule, read from the union's settings (`Union.former_member_access`) and the person's
+`access_extended_until` (staff's extension):
+
+- before the 資格喪失日 (`disqualified_on`, the first day no longer covered) the person is a
+  member (ACTIVE);
+- from the 喪失日 until `access_ends_on` they are a former member (FORMER): they may sign in
+  and read their history up to the day before the 喪失日, but start nothing new (no new
+  survey, no points: `may_start_new`);
+- after that day the account is closed (CLOSED): no sign-in, a message names the union's
+  contact.
+
+Other apps call `may_start_new(person)` (or `accounts.former_members.active_member_required`
+on a view) instead of reading `disqualified_on` themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from django.utils import timezone
+
+from kosmo.models import FormerMemberAccess, Person, Union
+
+
+class Standing(enum.Enum):
+    ACTIVE = "active"
+    FORMER = "former"
+    CLOSED = "closed"
+
+
+def union_access_ends_on(union: Union, disqualified_on: dt.date) -> dt.date:
+    """The last day a person who lost coverage on `disqualified_on` may sign in, by the
+    union's setting alone (no extension)."""
+    rule = union.former_member_access
+    if rule == FormerMemberAccess.DAYS:
+        # The 喪失日 is day 1: 90 days from 2026-04-01 ends on 2026-06-29.
+        return disqualified_on + dt.timedelta(days=union.former_member_access_days - 1)
+    if rule == FormerMemberAccess.NONE:
+        return disqualified_on - dt.timedelta(days=1)
+    # TAX_SEASON: the e-Tax 医療費通知 of the last covered day's calendar year is filed by
+    # 15 March of the next year; the account stays open to the end of that March.
+    last_covered = disqualified_on - dt.timedelta(days=1)
+    return dt.date(last_covered.year + 1, 3, 31)
+
+
+def access_ends_on(person: Person, union: Union | None = None) -> dt.date | None:
+    """The last day the person may sign in, or None while they are covered (no 喪失日).
+
+    Staff's extension (`access_extended_until`) counts when it is later than the union's rule.
+    """
+    if person.disqualified_on is None:
+        return None
+    union = union or person.household.union
+    ends = union_access_ends_on(union, person.disqualified_on)
+    if person.access_extended_until and person.access_extended_until > ends:
+        return person.access_extended_until
+    return ends
+
+
+def standing(person: Person, today: dt.date | None = None, union: Union | None = None) -> Standing:
+    """ACTIVE before the 喪失日, FORMER from it to `access_ends_on`, CLOSED after."""
+    today = today or timezone.localdate()
+    if person.disqualified_on is None or today < person.disqualified_on:
+        return Standing.ACTIVE
+    ends = access_ends_on(person, union)
+    return Standing.FORMER if today <= ends else Standing.CLOSED
+
+
+def may_start_new(person: Person | None, today: dt.date | None = None) -> bool:
+    """Whether the person may start something new (a survey, earning points): only while
+    covered. A former member's history is read-only and their points are frozen."""
+    return person is not None and standing(person, today) is Standing.ACTIVE
+
+
+def history_until(person: Person) -> dt.date | None:
+    """The last day of the person's history a former member sees (the day before the
+    喪失日), or None while covered."""
+    if person.disqualified_on is None:
+        return None
+    return person.disqualified_on - dt.timedelta(days=1)

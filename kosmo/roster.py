@@ -1,0 +1,923 @@
+"""The member roster (加入者台帳): the first load of a union's persons and every monthly 異動.
+
+`import_persons` reads the roster as the union's core system exports it (docs/imports.md,
+「加入者台帳」) through the shared engine (kosmo.imports) and brings the union's households
+and persons in step with it, in one transaction:
+
+- a person is matched by 記号・番号・枝番, with the 生年月日 as a check (a different birth
+  date is a rejected row, never an overwrite);
+- a new key is a new person (and a new household when its 記号・番号 is new);
+- a known person whose values differ is updated, and each change leaves a `PersonChange`
+  row with the values before and after (資格喪失 sets `disqualified_on`);
+- a row with 旧記号・旧番号・旧枝番 moves the person found there to the row's key (転勤,
+  任意継続, a dependent who becomes insured): the same Person, so the same account, and the
+  person's rows in other apps follow to the new household;
+- persons absent from the file are never deleted: the summary counts the covered ones, and
+  with `full=True` (the whole roster) they are listed and marked for review;
+- importing the same file again changes nothing.
+
+Valid rows stream into a TEMP staging table (COPY on PostgreSQL, batched INSERTs on SQLite);
+the checks across rows and against the database, and the inserts and updates, are SQL over
+that table, so memory does not grow with the file (only rejected rows are kept).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import connection, transaction
+from django.utils import timezone
+
+from kosmo.imports import (
+    ImportResult,
+    Records,
+    Rejection,
+    Source,
+    detect_encoding,
+    finish,
+    last_import_was,
+    name_of,
+    one_import_at_a_time,
+    open_source,
+    width_error,
+)
+from kosmo.imports import (
+    summary_lines as shared_summary_lines,
+)
+from kosmo.insurer_numbers import insurer_number_error
+from kosmo.models import Household, Person, PersonChange, RosterImport, Union
+
+REQUIRED = (
+    "記号", "番号", "枝番", "区分", "続柄", "氏名", "カナ氏名", "生年月日", "性別",
+    "資格取得日", "資格喪失日", "郵便番号", "住所",
+)  # fmt: skip
+OLD_KEY = ("旧記号", "旧番号", "旧枝番")
+
+ROLES = {"被保険者": Person.Role.INSURED, "被扶養者": Person.Role.DEPENDENT}
+
+R = Person.Relationship
+# 続柄 as core systems write them → the portal's relationship (a data table, not a ladder).
+RELATIONSHIPS: dict[str, str] = {
+    "本人": R.SELF,
+    **dict.fromkeys(["配偶者", "夫", "妻"], R.SPOUSE),
+    **dict.fromkeys(
+        [
+            "子",
+            "長男",
+            "長女",
+            "次男",
+            "次女",
+            "二男",
+            "二女",
+            "三男",
+            "三女",
+            "四男",
+            "四女",
+            "養子",
+            "養女",
+            "実子",
+        ],
+        R.CHILD,
+    ),  # fmt: skip
+    **dict.fromkeys(["父母", "父", "母", "義父", "義母", "養父", "養母"], R.PARENT),
+    **dict.fromkeys(["祖父母", "祖父", "祖母"], R.GRANDPARENT),
+    **dict.fromkeys(["孫"], R.GRANDCHILD),
+    **dict.fromkeys(["兄弟姉妹", "兄", "弟", "姉", "妹"], R.SIBLING),
+    "その他": R.OTHER,
+}
+SEXES = {
+    "男": Person.Sex.MALE,
+    "1": Person.Sex.MALE,
+    "女": Person.Sex.FEMALE,
+    "2": Person.Sex.FEMALE,
+}
+
+# Plain strings for the rows (an enum member costs an attribute lookup per row).
+ROLES = {label: role.value for label, role in ROLES.items()}
+RELATIONSHIPS = {label: relationship.value for label, relationship in RELATIONSHIPS.items()}
+SEXES = {label: sex.value for label, sex in SEXES.items()}
+
+SQLITE_BATCH = 5_000
+ANALYZE_AFTER = 1_000  # rows inserted into a table before its statistics are refreshed
+_DATE = re.compile(
+    r"([0-9]{4})(?:-([0-9]{1,2})-([0-9]{1,2})|/([0-9]{1,2})/([0-9]{1,2})|([0-9]{2})([0-9]{2}))"
+)
+_POSTAL = re.compile(r"[0-9]{3}-?[0-9]{4}")
+_SPACE = re.compile(r"[ \u3000]+")
+
+# The person's columns a roster row sets, in staging order (after the key columns).
+PERSON_FIELDS = (
+    "role", "relationship", "family_name", "given_name", "family_name_kana",
+    "given_name_kana", "sex", "birth_date", "qualified_on", "disqualified_on",
+    "postal_code", "address", "email",
+)  # fmt: skip
+DATE_FIELDS = {"birth_date", "qualified_on", "disqualified_on"}
+STAGING = (
+    ("line_no", "integer"),
+    ("symbol", "varchar(8)"),
+    ("number", "varchar(8)"),
+    ("branch", "varchar(2)"),
+    ("role", "varchar(16)"),
+    ("relationship", "varchar(16)"),
+    ("family_name", "varchar(50)"),
+    ("given_name", "varchar(50)"),
+    ("family_name_kana", "varchar(50)"),
+    ("given_name_kana", "varchar(50)"),
+    ("sex", "varchar(1)"),
+    ("birth_date", "date"),
+    ("qualified_on", "date"),
+    ("disqualified_on", "date"),
+    ("postal_code", "varchar(8)"),
+    ("address", "varchar(200)"),
+    ("email", "varchar(254)"),
+    ("old_symbol", "varchar(8)"),
+    ("old_number", "varchar(8)"),
+    ("old_branch", "varchar(2)"),
+)
+COLUMNS = [name for name, _type in STAGING]
+
+
+@dataclass(kw_only=True)
+class RosterResult(ImportResult):
+    """What one roster import did (or, in a dry run, would do)."""
+
+    full: bool = False
+    created: int = 0
+    updated: int = 0
+    disqualified: int = 0
+    moved: int = 0
+    unchanged: int = 0
+    missing: int = 0
+    # The first persons absent from a full roster, as 「記号・番号・枝番 氏名」.
+    missing_listed: list[str] = field(default_factory=list)
+    batch: RosterImport | None = None
+
+
+# --- Public API ---------------------------------------------------------------------------------
+
+
+def import_persons(
+    *,
+    union: Union,
+    source: Source,
+    file_name: str | None = None,
+    dry_run: bool = False,
+    force: bool = False,
+    full: bool = False,
+    today: dt.date | None = None,
+    list_missing: int = 20,
+) -> RosterResult:
+    """Bring `union`'s persons in step with a roster CSV (see the module docstring).
+
+    Bad rows are rejected with their line and Japanese reasons, the others applied, all in one
+    transaction. If the union's last roster import was this very file, nothing is done
+    (`already_imported`) unless `force`. `dry_run` checks and counts and changes nothing.
+    Raises `ImportRefused` for a file that cannot be read as a whole.
+    """
+    today = today or timezone.localdate()
+    with open_source(source) as stream:
+        name = file_name or name_of(source)
+        encoding, digest = detect_encoding(stream)
+        result = RosterResult(
+            file_name=name, sha256=digest, encoding=encoding, dry_run=dry_run, full=full
+        )
+        with transaction.atomic():
+            one_import_at_a_time("kosmo.roster", union)
+            if not force and last_import_was(RosterImport.objects.filter(union=union), digest):
+                result.already_imported = True
+                return result
+            batch = RosterImport.objects.create(
+                union=union, file_name=name, sha256=digest, full=full
+            )
+            records = Records(stream, encoding, REQUIRED)
+            result.header = records.header
+            staging = _Staging(union)
+            try:
+                staging.load(_valid_rows(_row_parser(union, records.index, today), records, result))
+            finally:
+                records.close()
+            rejected = staging.check_across_rows()
+            rejected |= _move_persons(staging, union, batch, result)
+            rejected |= staging.check_against_database()
+            if rejected:
+                raw = _raw_rows(stream, encoding, set(rejected))
+                result.rejections += [
+                    Rejection(line, reasons, records.row_dict(raw[line]))
+                    for line, reasons in rejected.items()
+                ]
+                result.rejections.sort(key=lambda rejection: rejection.line)
+            _apply(staging, union, batch, result, today=today, full=full, listed=list_missing)
+            staging.drop()
+            result.rows_imported = result.rows_total - result.rows_rejected
+            finish(
+                batch,
+                result,
+                persons_created=result.created,
+                persons_updated=result.updated,
+                persons_moved=result.moved,
+                persons_unchanged=result.unchanged,
+                persons_missing=result.missing,
+            )
+            if dry_run:
+                transaction.set_rollback(True)
+            else:
+                result.batch = batch
+    return result
+
+
+def summary_lines(result: RosterResult, *, show_errors: int = 20) -> list[str]:
+    """The operator's summary in Japanese: counts, rejections, then the missing persons."""
+    detail = (
+        f"新規 {result.created:,}人、更新 {result.updated:,}人（うち資格喪失 "
+        f"{result.disqualified:,}人）、記号・番号の変更 {result.moved:,}人、"
+        f"変更なし {result.unchanged:,}人"
+    )
+    lines = shared_summary_lines(result, title="加入者台帳", detail=detail, show_errors=show_errors)
+    if result.already_imported:
+        return lines
+    if result.full:
+        lines.append(
+            f"  名簿にない有資格の加入者: {result.missing:,}人（削除せず「名簿にない（要確認）」"
+            "にしました。管理画面の加入者で確認してください）"
+        )
+        lines += [f"    {entry}" for entry in result.missing_listed]
+        if result.missing > len(result.missing_listed):
+            lines.append(f"    ほか {result.missing - len(result.missing_listed):,}人")
+    elif result.missing:
+        lines.append(
+            f"  このファイルにない有資格の加入者: {result.missing:,}人（異動分のファイルなら"
+            "問題ありません。全件の名簿なら --full を付けて取り込むと確認対象にします）"
+        )
+    return lines
+
+
+# --- Reading rows -------------------------------------------------------------------------------
+
+
+def parse_date(value: str) -> dt.date | None:
+    """YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD (西暦) → a date, or None."""
+    match = _DATE.fullmatch(value)
+    if match is None:
+        return None
+    groups = [g for g in match.groups()[1:] if g is not None]
+    try:
+        return dt.date(int(match[1]), int(groups[0]), int(groups[1]))
+    except ValueError:
+        return None
+
+
+def _row_parser(union: Union, ix: dict[str, int], today: dt.date):
+    has_old = all(name in ix for name in OLD_KEY)
+    email_ix = ix.get("メールアドレス")
+    insurer_ix = ix.get("保険者番号")
+
+    # Values repeat (資格取得日 of a whole company, birth dates): each text is parsed once.
+    dates: dict[str, dt.date | None] = {}
+
+    def value(fields: list[str], name: str) -> str:
+        return fields[ix[name]]
+
+    def text(fields, name, errors, *, max_length, required=True) -> str:
+        found = value(fields, name)
+        if not found and required:
+            errors.append(f"{name}が空欄です")
+        elif len(found) > max_length:
+            errors.append(f"{name}が長すぎます（{max_length}文字まで）")
+        return found
+
+    def key(symbol: str, number: str, branch: str, labels, errors) -> str:
+        for label, found in zip(labels[:2], (symbol, number), strict=True):
+            if not found:
+                errors.append(f"{label}が空欄です")
+            elif len(found) > 8:
+                errors.append(f"{label}が長すぎます（8文字まで）")
+        if not branch:
+            errors.append(f"{labels[2]}が空欄です")
+        elif not (branch.isascii() and branch.isdigit() and len(branch) <= 2):
+            errors.append(f"{labels[2]}「{branch}」は2桁までの数字です")
+        return branch.zfill(2)
+
+    def name_pair(fields, label, errors) -> tuple[str, str]:
+        full = value(fields, label)
+        if not full:
+            errors.append(f"{label}が空欄です")
+            return "", ""
+        parts = _SPACE.split(full, maxsplit=1)
+        if len(parts) != 2 or not parts[1]:
+            errors.append(f"{label}「{full}」は姓と名を空白で区切ってください（例: 山田 太郎）")
+            return "", ""
+        if max(len(parts[0]), len(parts[1])) > 50:
+            errors.append(f"{label}が長すぎます（姓・名それぞれ50文字まで）")
+        return parts[0], parts[1]
+
+    def date(fields, label, errors, *, required=True) -> dt.date | None:
+        found = value(fields, label)
+        if not found:
+            if required:
+                errors.append(f"{label}が空欄です")
+            return None
+        parsed = dates.get(found, False)
+        if parsed is False:
+            parsed = dates[found] = parse_date(found)
+        if parsed is None or parsed.year < 1900:
+            errors.append(
+                f"{label}「{found}」が正しくありません"
+                "（YYYY-MM-DD、YYYY/MM/DD または YYYYMMDD で入力してください）"
+            )
+            return None
+        return parsed
+
+    def parse(fields: list[str], errors: list[str]) -> tuple | None:
+        fields = [found.strip() for found in fields]
+        if insurer_ix is not None:
+            insurer = fields[insurer_ix]
+            problem = insurer_number_error(insurer)
+            if problem:
+                errors.append(problem)
+            elif insurer != union.insurer_number:
+                errors.append(
+                    f"保険者番号「{insurer}」がこの健康保険組合の保険者番号"
+                    f"（{union.insurer_number}）と違います"
+                )
+        symbol, number = value(fields, "記号"), value(fields, "番号")
+        branch = key(symbol, number, value(fields, "枝番"), ("記号", "番号", "枝番"), errors)
+        role_label = value(fields, "区分")
+        role = ROLES.get(role_label)
+        if role is None:
+            errors.append(
+                f"区分「{role_label}」は不明です（被保険者・被扶養者のいずれか）"
+                if role_label
+                else "区分が空欄です"
+            )
+        relation_label = value(fields, "続柄")
+        relationship = RELATIONSHIPS.get(relation_label)
+        if relationship is None:
+            errors.append(
+                f"続柄「{relation_label}」は不明です"
+                "（本人・配偶者・子・父母・祖父母・孫・兄弟姉妹・その他など）"
+                if relation_label
+                else "続柄が空欄です"
+            )
+        elif role == Person.Role.INSURED and relationship != R.SELF:
+            errors.append(f"被保険者の続柄は「本人」です（「{relation_label}」になっています）")
+        elif role == Person.Role.DEPENDENT and relationship == R.SELF:
+            errors.append("被扶養者の続柄に「本人」は使えません")
+        family, given = name_pair(fields, "氏名", errors)
+        family_kana, given_kana = name_pair(fields, "カナ氏名", errors)
+        sex_label = value(fields, "性別")
+        sex = SEXES.get(sex_label)
+        if sex is None:
+            errors.append(
+                f"性別「{sex_label}」は不明です（男・女 または 1・2）"
+                if sex_label
+                else "性別が空欄です"
+            )
+        birth = date(fields, "生年月日", errors)
+        if birth is not None and birth > today:
+            errors.append(f"生年月日「{value(fields, '生年月日')}」が未来の日付です")
+        qualified = date(fields, "資格取得日", errors)
+        disqualified = date(fields, "資格喪失日", errors, required=False)
+        if birth and qualified and qualified < birth:
+            errors.append(
+                f"資格取得日（{qualified:%Y-%m-%d}）が生年月日（{birth:%Y-%m-%d}）より前です"
+            )
+        if qualified and disqualified and disqualified < qualified:
+            errors.append(
+                f"資格喪失日（{disqualified:%Y-%m-%d}）が資格取得日（{qualified:%Y-%m-%d}）"
+                "より前です"
+            )
+        postal = value(fields, "郵便番号")
+        if postal and not _POSTAL.fullmatch(postal):
+            errors.append(f"郵便番号「{postal}」は7桁の数字です（例: 160-0023）")
+        elif postal:
+            postal = f"{postal[:3]}-{postal[-4:]}"
+        address = text(fields, "住所", errors, max_length=200, required=False)
+        email = fields[email_ix] if email_ix is not None else ""
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                errors.append(f"メールアドレス「{email}」が正しくありません")
+        old = (None, None, None)
+        if has_old:
+            old_values = [value(fields, name) for name in OLD_KEY]
+            if any(old_values):
+                if not all(old_values):
+                    errors.append("旧記号・旧番号・旧枝番は3つそろえて入力してください")
+                else:
+                    old_branch = key(*old_values, OLD_KEY, errors)
+                    old = (old_values[0], old_values[1], old_branch)
+                    if old == (symbol, number, branch):
+                        old = (None, None, None)
+        if errors:
+            return None
+        return (
+            symbol, number, branch, role, relationship, family, given,
+            family_kana, given_kana, sex, birth, qualified, disqualified,
+            postal, address, email, *old,
+        )  # fmt: skip
+
+    return parse
+
+
+def _valid_rows(parse, records: Records, result: RosterResult) -> Iterator[tuple]:
+    for line, fields in records:
+        result.rows_total += 1
+        errors: list[str] = []
+        if wrong_width := width_error(records.header, fields):
+            errors.append(wrong_width)
+            row = None
+        else:
+            row = parse(fields, errors)
+        if row is None:
+            result.rejections.append(Rejection(line, errors, records.row_dict(fields)))
+        else:
+            yield (line, *row)
+
+
+def _raw_rows(stream: IO[bytes], encoding: str, lines: set[int]) -> dict[int, list[str]]:
+    """The fields of the records at `lines` (a second pass, only for rows rejected in SQL)."""
+    records = Records(stream, encoding, REQUIRED)
+    try:
+        return {line: fields for line, fields in records if line in lines}
+    finally:
+        records.close()
+
+
+# --- Staging ------------------------------------------------------------------------------------
+
+
+def _merge(into: dict[int, list[str]], line: int, reason: str) -> None:
+    into.setdefault(line, []).append(reason)
+
+
+class _Staging:
+    """The file's valid rows in a TEMP table; the SQL here is built from this module's own
+    names only, values travel as parameters or through COPY."""
+
+    def __init__(self, union: Union) -> None:
+        self.union = union
+        self.postgres = connection.vendor == "postgresql"
+        self.schema = "pg_temp" if self.postgres else "temp"
+        self.table = f"{self.schema}.roster_staging"
+        self.resolved = 0
+        self.cursor = connection.cursor()
+        for name in ("roster_staging", "roster_resolved_1", "roster_resolved_2"):
+            self.execute(f"DROP TABLE IF EXISTS {self.schema}.{name}")
+        columns = ", ".join(f"{name} {sql_type}" for name, sql_type in STAGING)
+        self.execute(f"CREATE TEMP TABLE {self.table} ({columns})")
+
+    def execute(self, sql: str, params: Iterable | None = None) -> int:
+        self.cursor.execute(sql, params)
+        return self.cursor.rowcount
+
+    def fetch(self, sql: str, params: Iterable | None = None) -> list[tuple]:
+        self.cursor.execute(sql, params)
+        return self.cursor.fetchall()
+
+    def load(self, rows: Iterable[tuple]) -> None:
+        columns = ", ".join(COLUMNS)
+        if self.postgres:
+            with self.cursor.copy(f"COPY {self.table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            self.execute(f"CREATE INDEX ON {self.table} (symbol, number, branch)")
+            self.execute(f"ANALYZE {self.table}")
+            return
+        placeholders = ", ".join(["%s"] * len(COLUMNS))
+        insert = f"INSERT INTO {self.table} ({columns}) VALUES ({placeholders})"  # noqa: S608
+        batch: list[tuple] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) == SQLITE_BATCH:
+                self.cursor.executemany(insert, batch)
+                batch.clear()
+        if batch:
+            self.cursor.executemany(insert, batch)
+        self.execute(
+            "CREATE INDEX temp.roster_staging_key ON roster_staging (symbol, number, branch)"
+        )
+
+    def reject(self, found: list[tuple[int, str]], into: dict[int, list[str]]) -> None:
+        """Record (line, reason) pairs and take those lines out of the staging table."""
+        for line, reason in found:
+            _merge(into, line, reason)
+        lines = sorted({line for line, _reason in found})
+        for start in range(0, len(lines), 500):
+            chunk = lines[start : start + 500]
+            self.execute(
+                f"DELETE FROM {self.table} WHERE line_no IN"  # noqa: S608
+                f" ({', '.join(['%s'] * len(chunk))})",
+                chunk,
+            )
+
+    def check_across_rows(self) -> dict[int, list[str]]:
+        """Rows that clash with another row of the file: a key twice, two insured persons in
+        one household, the old row of a person the file moves elsewhere."""
+        rejected: dict[int, list[str]] = {}
+        later = self.fetch(
+            f"SELECT line_no, first_line FROM (SELECT line_no, MIN(line_no) OVER"  # noqa: S608
+            f" (PARTITION BY symbol, number, branch) AS first_line FROM {self.table}) ranked"
+            " WHERE line_no <> first_line"
+        )
+        self.reject(
+            [(line, f"{first}行目と同じ記号・番号・枝番の行です") for line, first in later],
+            rejected,
+        )
+        second_insured = self.fetch(
+            f"SELECT line_no, first_line FROM (SELECT line_no, MIN(line_no) OVER"  # noqa: S608
+            f" (PARTITION BY symbol, number) AS first_line FROM {self.table}"
+            " WHERE role = 'insured') ranked WHERE line_no <> first_line"
+        )
+        self.reject(
+            [
+                (line, f"{first}行目と同じ世帯（記号・番号）に被保険者がもう1人います")
+                for line, first in second_insured
+            ],
+            rejected,
+        )
+        old_rows = self.fetch(
+            f"SELECT s.line_no, MIN(m.line_no) FROM {self.table} s JOIN {self.table} m"  # noqa: S608
+            " ON m.old_symbol = s.symbol AND m.old_number = s.number AND m.old_branch = s.branch"
+            " GROUP BY s.line_no"
+        )
+        self.reject(
+            [
+                (line, f"{mover}行目で新しい記号・番号・枝番に移る加入者の旧い行です")
+                for line, mover in old_rows
+            ],
+            rejected,
+        )
+        return rejected
+
+    def resolve(self) -> None:
+        """Give every row its household_id and person_id from the database (None when new):
+        the table is rebuilt with them (CREATE TABLE AS, cheaper than updating every row)."""
+        self.resolved += 1
+        name = f"roster_resolved_{self.resolved}"
+        columns = ", ".join(f"s.{column}" for column in COLUMNS)
+        self.execute(
+            f"CREATE TEMP TABLE {name} AS SELECT {columns},"  # noqa: S608
+            " h.id AS household_id, p.id AS person_id"
+            f" FROM {self.table} s LEFT JOIN kosmo_household h ON h.union_id = %s"
+            " AND h.symbol = s.symbol AND h.number = s.number"
+            " LEFT JOIN kosmo_person p ON p.household_id = h.id AND p.branch = s.branch",
+            [self.union.pk],
+        )
+        self.execute(f"DROP TABLE {self.table}")
+        self.table = f"{self.schema}.{name}"
+        for suffix, columns in (("key", "symbol, number, branch"), ("person", "person_id")):
+            index = "" if self.postgres else f"{self.schema}.{name}_{suffix}"
+            self.execute(f"CREATE INDEX {index} ON {name} ({columns})")
+        if self.postgres:
+            self.execute(f"ANALYZE {self.table}")
+
+    def check_against_database(self) -> dict[int, list[str]]:
+        """Rows that contradict the database: a known key with another birth date, a
+        dependent whose household has no insured person, an insured person where the
+        household already has another one who stays insured."""
+        rejected: dict[int, list[str]] = {}
+        self.resolve()
+        mismatched = self.fetch(
+            f"SELECT s.line_no, p.birth_date FROM {self.table} s"  # noqa: S608
+            " JOIN kosmo_person p ON p.id = s.person_id WHERE p.birth_date <> s.birth_date"
+        )
+        self.reject(
+            [
+                (
+                    line,
+                    "生年月日が登録済みの加入者と一致しません"
+                    f"（登録済み: {_as_date(birth):%Y-%m-%d}）。記号・番号・枝番を確認してください",
+                )
+                for line, birth in mismatched
+            ],
+            rejected,
+        )
+        other_insured = self.fetch(
+            f"SELECT s.line_no, p.branch FROM {self.table} s JOIN kosmo_person p"  # noqa: S608
+            " ON p.household_id = s.household_id AND p.role = 'insured' AND p.branch <> s.branch"
+            f" WHERE s.role = 'insured' AND NOT EXISTS (SELECT 1 FROM {self.table} d"
+            " WHERE d.person_id = p.id AND d.role = 'dependent')"
+        )
+        self.reject(
+            [
+                (line, f"この世帯には別の被保険者（枝番「{branch}」）が登録されています")
+                for line, branch in other_insured
+            ],
+            rejected,
+        )
+        # Repeated: a dependent rejected for its household leaves no row to change that.
+        orphans = self.fetch(
+            f"SELECT s.line_no, s.symbol, s.number FROM {self.table} s"  # noqa: S608
+            " WHERE s.role = 'dependent'"
+            f" AND NOT EXISTS (SELECT 1 FROM {self.table} i WHERE i.role = 'insured'"
+            " AND i.symbol = s.symbol AND i.number = s.number)"
+            " AND NOT EXISTS (SELECT 1 FROM kosmo_person p WHERE p.household_id = s.household_id"
+            f" AND p.role = 'insured' AND NOT EXISTS (SELECT 1 FROM {self.table} d"
+            " WHERE d.person_id = p.id AND d.role = 'dependent'))"
+        )
+        self.reject(
+            [
+                (line, f"世帯（記号・番号「{symbol}・{number}」）に被保険者がいません")
+                for line, symbol, number in orphans
+            ],
+            rejected,
+        )
+        return rejected
+
+    def drop(self) -> None:
+        self.execute(f"DROP TABLE {self.table}")
+        self.cursor.close()
+
+
+def _as_date(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+# --- Moving persons (旧記号・旧番号・旧枝番) -------------------------------------------------
+
+
+def _move_persons(
+    staging: _Staging, union: Union, batch: RosterImport, result: RosterResult
+) -> dict[int, list[str]]:
+    """Move each person named by a row's old key to the row's key; rows are few (転勤, 任意継続,
+    就職), so this goes person by person. The row then updates the moved person as usual."""
+    rejected: dict[int, list[str]] = {}
+    movers = staging.fetch(
+        f"SELECT line_no, symbol, number, branch, birth_date, old_symbol, old_number,"  # noqa: S608
+        f" old_branch FROM {staging.table} WHERE old_symbol IS NOT NULL ORDER BY line_no"
+    )
+    for line, symbol, number, branch, birth, old_symbol, old_number, old_branch in movers:
+        persons = Person.objects.filter(household__union=union).select_related("household")
+        if persons.filter(
+            household__symbol=symbol, household__number=number, branch=branch
+        ).exists():
+            continue  # already moved by an earlier import: the key matches as usual
+        person = persons.filter(
+            household__symbol=old_symbol, household__number=old_number, branch=old_branch
+        ).first()
+        if person is None:
+            continue  # nobody at the old key: the row is a new person
+        if person.birth_date != _as_date(birth):
+            staging.reject(
+                [
+                    (
+                        line,
+                        f"旧記号・旧番号・旧枝番「{old_symbol}・{old_number}・{old_branch}」の"
+                        "加入者と生年月日が一致しません",
+                    )
+                ],
+                rejected,
+            )
+            continue
+        household, _created = Household.objects.get_or_create(
+            union=union, symbol=symbol, number=number
+        )
+        move_person(person, household=household, branch=branch, roster_import=batch)
+        result.moved += 1
+    return rejected
+
+
+def move_person(
+    person: Person,
+    *,
+    household: Household,
+    branch: str,
+    roster_import: RosterImport | None = None,
+    actor=None,
+) -> None:
+    """Move `person` to `household` under `branch`, with their history: every row of any app
+    that names the person and a household follows to the new household, so the person's
+    claims, payments, results … stay theirs. Their account is on the Person and stays.
+
+    An insured person moving into a household is made a dependent for the move if the
+    household already has an insured person; the roster row that moved them sets the role.
+    """
+    before = {
+        "記号": person.household.symbol,
+        "番号": person.household.number,
+        "枝番": person.branch,
+    }
+    if person.is_insured and household.persons.filter(role=Person.Role.INSURED).exists():
+        person.role, person.relationship = Person.Role.DEPENDENT, Person.Relationship.OTHER
+    person.household, person.branch = household, branch
+    person.save(update_fields=["household", "branch", "role", "relationship"])
+    for model, person_field, household_fields in _household_rows():
+        model._meta.default_manager.filter(**{person_field: person}).update(
+            **dict.fromkeys(household_fields, household)
+        )
+    PersonChange.objects.create(
+        person=person,
+        kind=PersonChange.Kind.MOVED,
+        changes={
+            name: [before[name], after]
+            for name, after in (
+                ("記号", household.symbol),
+                ("番号", household.number),
+                ("枝番", branch),
+            )
+        },
+        roster_import=roster_import,
+        actor=actor,
+    )
+
+
+def _household_rows() -> list[tuple[type, str, list[str]]]:
+    """(model, person field, household fields) of every model that stores both a person and
+    the household it belongs to (claims, payments, checkups …), found from the models'
+    own field definitions."""
+    found = []
+    for model in apps.get_models():
+        if model is Person:
+            continue
+        relations = [
+            f for f in model._meta.get_fields() if f.many_to_one and f.concrete and f.related_model
+        ]
+        person_fields = [f.name for f in relations if f.related_model is Person]
+        household_fields = [f.name for f in relations if f.related_model is Household]
+        if person_fields and household_fields:
+            found += [(model, name, household_fields) for name in person_fields]
+    return found
+
+
+# --- Applying ------------------------------------------------------------------------------------
+
+LABELS = {
+    "role": "区分",
+    "relationship": "続柄",
+    "family_name": "姓",
+    "given_name": "名",
+    "family_name_kana": "姓(カナ)",
+    "given_name_kana": "名(カナ)",
+    "sex": "性別",
+    "birth_date": "生年月日",
+    "qualified_on": "資格取得日",
+    "disqualified_on": "資格喪失日",
+    "postal_code": "郵便番号",
+    "address": "住所",
+    "email": "連絡先メールアドレス",
+    "review_requested_on": "名簿にない（要確認）",
+}
+
+
+def _apply(
+    staging: _Staging,
+    union: Union,
+    batch: RosterImport,
+    result: RosterResult,
+    *,
+    today: dt.date,
+    full: bool,
+    listed: int,
+) -> None:
+    # New households, then every row's household and person again.
+    households = staging.execute(
+        "INSERT INTO kosmo_household (union_id, symbol, number)"  # noqa: S608
+        f" SELECT DISTINCT %s, symbol, number FROM {staging.table} WHERE household_id IS NULL",
+        [union.pk],
+    )
+    analyze_if_grown(staging, "kosmo_household", households)
+    staging.resolve()
+    table = staging.table
+    # Changed persons: compared in SQL, the few that differ read into Python for the audit.
+    differs = " OR ".join(
+        [f"p.{name} IS DISTINCT FROM s.{name}" for name in PERSON_FIELDS]
+        + ["p.review_requested_on IS NOT NULL"]
+    )
+    if not staging.postgres:
+        differs = differs.replace("IS DISTINCT FROM", "IS NOT")
+    old_columns = ", ".join(f"p.{name}" for name in (*PERSON_FIELDS, "review_requested_on"))
+    new_columns = ", ".join(f"s.{name}" for name in PERSON_FIELDS)
+    changed = staging.fetch(
+        f"SELECT p.id, {old_columns}, {new_columns} FROM {table} s"  # noqa: S608
+        f" JOIN kosmo_person p ON p.id = s.person_id WHERE {differs}"
+    )
+    matched = staging.fetch(f"SELECT COUNT(*) FROM {table} WHERE person_id IS NOT NULL")[0][0]  # noqa: S608
+    audit = []
+    width = len(PERSON_FIELDS)
+    for row in changed:
+        person_id, old, new = row[0], row[1 : 1 + width + 1], row[2 + width :]
+        changes = {}
+        for name, before, after in zip(PERSON_FIELDS, old[:width], new, strict=True):
+            if name in DATE_FIELDS:
+                before = _as_date(before) if before else None
+                after = _as_date(after) if after else None
+            if before != after:
+                changes[LABELS[name]] = [_json(before), _json(after)]
+        kind = PersonChange.Kind.UPDATED
+        disqualified = changes.get(LABELS["disqualified_on"])
+        if disqualified and disqualified[0] is None:
+            kind = PersonChange.Kind.DISQUALIFIED
+            result.disqualified += 1
+        elif disqualified and disqualified[1] is None:
+            kind = PersonChange.Kind.REQUALIFIED
+        elif not changes and old[width] is not None:
+            kind = PersonChange.Kind.REAPPEARED
+        if old[width] is not None:
+            changes[LABELS["review_requested_on"]] = [_json(_as_date(old[width])), None]
+        audit.append(
+            PersonChange(person_id=person_id, kind=kind, changes=changes, roster_import=batch)
+        )
+    result.updated = len(changed)
+    result.unchanged = matched - len(changed)
+    assignments = ", ".join(f"{name} = s.{name}" for name in PERSON_FIELDS)
+    update = (
+        f"UPDATE kosmo_person SET {assignments}, review_requested_on = NULL"  # noqa: S608
+        f" FROM {table} s WHERE s.person_id = kosmo_person.id AND ({{condition}})"
+    )
+    update_differs = differs.replace("p.", "kosmo_person.")
+    # Insured persons who become dependents first: a household has one insured at a time.
+    staging.execute(
+        update.format(
+            condition="kosmo_person.role = 'insured' AND s.role = 'dependent'"
+            f" AND ({update_differs})"
+        )
+    )
+    staging.execute(update.format(condition=update_differs))
+    PersonChange.objects.bulk_create(audit, batch_size=1_000)
+    # Before the new persons exist: the covered persons the file does not name.
+    result.missing, result.missing_listed = _missing(
+        staging, union, batch, today=today, full=full, listed=listed
+    )
+    columns = ", ".join(("household_id", "branch", *PERSON_FIELDS))
+    result.created = staging.execute(
+        f"INSERT INTO kosmo_person ({columns})"  # noqa: S608
+        f" SELECT {columns} FROM {table} WHERE person_id IS NULL"
+    )
+    analyze_if_grown(staging, "kosmo_person", result.created)
+
+
+def analyze_if_grown(staging: _Staging, table: str, inserted: int) -> None:
+    """Refresh the planner's statistics of a table that just grew a lot (a first load), so the
+    joins of this import and the next are planned for its real size."""
+    if staging.postgres and inserted >= ANALYZE_AFTER:
+        staging.execute(f"ANALYZE {table}")
+
+
+def _json(value):
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _missing(
+    staging: _Staging,
+    union: Union,
+    batch: RosterImport,
+    *,
+    today: dt.date,
+    full: bool,
+    listed: int,
+) -> tuple[int, list[str]]:
+    """The covered persons of the union that the file does not name. With `full`, those not
+    yet marked are marked for review (with an audit row); the first `listed` are described."""
+    absent = (
+        f"FROM kosmo_person p JOIN kosmo_household h ON h.id = p.household_id"  # noqa: S608
+        " WHERE h.union_id = %s AND (p.disqualified_on IS NULL OR p.disqualified_on > %s)"
+        f" AND NOT EXISTS (SELECT 1 FROM {staging.table} s WHERE s.person_id = p.id)"
+    )
+    params = [union.pk, today]
+    count = staging.fetch(f"SELECT COUNT(*) {absent}", params)[0][0]
+    if not full or not count:
+        return count, []
+    newly = [
+        pk
+        for (pk,) in staging.fetch(
+            f"SELECT p.id {absent} AND p.review_requested_on IS NULL", params
+        )
+    ]
+    staging.execute(
+        "UPDATE kosmo_person SET review_requested_on = %s"  # noqa: S608
+        f" WHERE review_requested_on IS NULL AND id IN (SELECT p.id {absent})",
+        [today, *params],
+    )
+    PersonChange.objects.bulk_create(
+        [
+            PersonChange(
+                person_id=pk,
+                kind=PersonChange.Kind.MISSING,
+                changes={LABELS["review_requested_on"]: [None, today.isoformat()]},
+                roster_import=batch,
+            )
+            for pk in newly
+        ],
+        batch_size=1_000,
+    )
+    first = [
+        pk
+        for (pk,) in staging.fetch(
+            f"SELECT p.id {absent} ORDER BY h.symbol, h.number, p.branch LIMIT %s",
+            [*params, listed],
+        )
+    ]
+    persons = Person.objects.select_related("household").in_bulk(first)
+    described = [
+        f"{p.household.symbol}・{p.household.number}・{p.branch} {p.full_name}"
+        for p in (persons[pk] for pk in first)
+    ]
+    return count, described
