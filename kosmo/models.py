@@ -268,7 +268,9 @@ class Person(models.Model):
         _("名簿にない（要確認）"),
         null=True,
         blank=True,
-        help_text=_("全件の加入者台帳 (--full) に載っていなかった日。次の名簿に載ると空欄に戻ります。"),
+        help_text=_(
+            "全件の加入者台帳 (--full) に載っていなかった日。次の名簿に載ると空欄に戻ります。"
+        ),
     )
 
     objects = PersonQuerySet.as_manager()

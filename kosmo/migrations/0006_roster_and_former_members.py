@@ -7,80 +7,198 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('kosmo', '0005_document_job_lease'),
+        ("kosmo", "0005_document_job_lease"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='person',
-            name='access_extended_until',
-            field=models.DateField(blank=True, help_text='資格喪失後のログイン期限を、組合の設定より後のこの日まで延ばします（空欄なら延長なし）。', null=True, verbose_name='ログイン期限の延長'),
+            model_name="person",
+            name="access_extended_until",
+            field=models.DateField(
+                blank=True,
+                help_text="資格喪失後のログイン期限を、組合の設定より後のこの日まで延ばします（空欄なら延長なし）。",
+                null=True,
+                verbose_name="ログイン期限の延長",
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='email',
-            field=models.EmailField(blank=True, help_text='加入者台帳から取り込んだ連絡先。ログイン用のメールアドレスとは別です。', max_length=254, verbose_name='連絡先メールアドレス'),
+            model_name="person",
+            name="email",
+            field=models.EmailField(
+                blank=True,
+                help_text="加入者台帳から取り込んだ連絡先。ログイン用のメールアドレスとは別です。",
+                max_length=254,
+                verbose_name="連絡先メールアドレス",
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='review_requested_on',
-            field=models.DateField(blank=True, help_text='全件の加入者台帳 (--full) に載っていなかった日。次の名簿に載ると空欄に戻ります。', null=True, verbose_name='名簿にない（要確認）'),
+            model_name="person",
+            name="review_requested_on",
+            field=models.DateField(
+                blank=True,
+                help_text="全件の加入者台帳 (--full) に載っていなかった日。次の名簿に載ると空欄に戻ります。",
+                null=True,
+                verbose_name="名簿にない（要確認）",
+            ),
         ),
         migrations.AddField(
-            model_name='union',
-            name='former_member_access',
-            field=models.CharField(choices=[('tax_season', '喪失した年の翌年3月31日まで（e-Tax の医療費通知データのため）'), ('days', '喪失日から指定した日数'), ('none', '喪失日の前日まで（喪失日からログインできません）')], default='tax_season', help_text='資格を喪失した方が、履歴の閲覧のためにいつまでログインできるか。期限を過ぎるとアカウントは利用できなくなり、組合の問い合わせ先が表示されます。', max_length=16, verbose_name='資格喪失後のログイン'),
+            model_name="union",
+            name="former_member_access",
+            field=models.CharField(
+                choices=[
+                    ("tax_season", "喪失した年の翌年3月31日まで（e-Tax の医療費通知データのため）"),
+                    ("days", "喪失日から指定した日数"),
+                    ("none", "喪失日の前日まで（喪失日からログインできません）"),
+                ],
+                default="tax_season",
+                help_text="資格を喪失した方が、履歴の閲覧のためにいつまでログインできるか。期限を過ぎるとアカウントは利用できなくなり、組合の問い合わせ先が表示されます。",
+                max_length=16,
+                verbose_name="資格喪失後のログイン",
+            ),
         ),
         migrations.AddField(
-            model_name='union',
-            name='former_member_access_days',
-            field=models.PositiveSmallIntegerField(default=90, help_text='「喪失日から指定した日数」のときの日数（喪失日を1日目とします）。', validators=[django.core.validators.MaxValueValidator(730)], verbose_name='資格喪失後のログイン日数'),
+            model_name="union",
+            name="former_member_access_days",
+            field=models.PositiveSmallIntegerField(
+                default=90,
+                help_text="「喪失日から指定した日数」のときの日数（喪失日を1日目とします）。",
+                validators=[django.core.validators.MaxValueValidator(730)],
+                verbose_name="資格喪失後のログイン日数",
+            ),
         ),
         migrations.CreateModel(
-            name='RosterImport',
+            name="RosterImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file_name', models.CharField(max_length=255, verbose_name='ファイル名')),
-                ('sha256', models.CharField(max_length=64, verbose_name='ファイルのハッシュ (SHA-256)')),
-                ('full', models.BooleanField(default=False, verbose_name='全件の名簿')),
-                ('rows_total', models.PositiveIntegerField(default=0, verbose_name='データ行数')),
-                ('rows_imported', models.PositiveIntegerField(default=0, verbose_name='取り込み件数')),
-                ('rows_rejected', models.PositiveIntegerField(default=0, verbose_name='エラー件数')),
-                ('persons_created', models.PositiveIntegerField(default=0, verbose_name='新規')),
-                ('persons_updated', models.PositiveIntegerField(default=0, verbose_name='更新')),
-                ('persons_moved', models.PositiveIntegerField(default=0, verbose_name='記号・番号の変更')),
-                ('persons_unchanged', models.PositiveIntegerField(default=0, verbose_name='変更なし')),
-                ('persons_missing', models.PositiveIntegerField(default=0, verbose_name='名簿にない有資格者')),
-                ('report', models.JSONField(blank=True, default=list, verbose_name='取り込めなかった行')),
-                ('started_at', models.DateTimeField(auto_now_add=True, verbose_name='開始日時')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='終了日時')),
-                ('union', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='kosmo.union', verbose_name='健康保険組合')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file_name", models.CharField(max_length=255, verbose_name="ファイル名")),
+                (
+                    "sha256",
+                    models.CharField(max_length=64, verbose_name="ファイルのハッシュ (SHA-256)"),
+                ),
+                ("full", models.BooleanField(default=False, verbose_name="全件の名簿")),
+                ("rows_total", models.PositiveIntegerField(default=0, verbose_name="データ行数")),
+                (
+                    "rows_imported",
+                    models.PositiveIntegerField(default=0, verbose_name="取り込み件数"),
+                ),
+                (
+                    "rows_rejected",
+                    models.PositiveIntegerField(default=0, verbose_name="エラー件数"),
+                ),
+                ("persons_created", models.PositiveIntegerField(default=0, verbose_name="新規")),
+                ("persons_updated", models.PositiveIntegerField(default=0, verbose_name="更新")),
+                (
+                    "persons_moved",
+                    models.PositiveIntegerField(default=0, verbose_name="記号・番号の変更"),
+                ),
+                (
+                    "persons_unchanged",
+                    models.PositiveIntegerField(default=0, verbose_name="変更なし"),
+                ),
+                (
+                    "persons_missing",
+                    models.PositiveIntegerField(default=0, verbose_name="名簿にない有資格者"),
+                ),
+                (
+                    "report",
+                    models.JSONField(blank=True, default=list, verbose_name="取り込めなかった行"),
+                ),
+                ("started_at", models.DateTimeField(auto_now_add=True, verbose_name="開始日時")),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="終了日時"),
+                ),
+                (
+                    "union",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="kosmo.union",
+                        verbose_name="健康保険組合",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '加入者台帳の取り込み履歴',
-                'verbose_name_plural': '加入者台帳の取り込み履歴',
-                'ordering': ['-started_at'],
+                "verbose_name": "加入者台帳の取り込み履歴",
+                "verbose_name_plural": "加入者台帳の取り込み履歴",
+                "ordering": ["-started_at"],
             },
         ),
         migrations.CreateModel(
-            name='PersonChange',
+            name="PersonChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('updated', '異動（更新）'), ('disqualified', '資格喪失'), ('requalified', '資格喪失の取消'), ('moved', '記号・番号の変更'), ('missing', '名簿にない（要確認）'), ('reappeared', '名簿に再掲'), ('access_extended', 'ログイン期限の延長')], max_length=16, verbose_name='種類')),
-                ('changes', models.JSONField(default=dict, verbose_name='変更内容')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='日時')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作者')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='kosmo.person', verbose_name='加入者')),
-                ('roster_import', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='kosmo.rosterimport', verbose_name='取り込み')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("updated", "異動（更新）"),
+                            ("disqualified", "資格喪失"),
+                            ("requalified", "資格喪失の取消"),
+                            ("moved", "記号・番号の変更"),
+                            ("missing", "名簿にない（要確認）"),
+                            ("reappeared", "名簿に再掲"),
+                            ("access_extended", "ログイン期限の延長"),
+                        ],
+                        max_length=16,
+                        verbose_name="種類",
+                    ),
+                ),
+                ("changes", models.JSONField(default=dict, verbose_name="変更内容")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="日時")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作者",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="changes",
+                        to="kosmo.person",
+                        verbose_name="加入者",
+                    ),
+                ),
+                (
+                    "roster_import",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="kosmo.rosterimport",
+                        verbose_name="取り込み",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '加入者の変更履歴',
-                'verbose_name_plural': '加入者の変更履歴',
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['person', '-created_at'], name='kosmo_perso_person__daa22a_idx')],
+                "verbose_name": "加入者の変更履歴",
+                "verbose_name_plural": "加入者の変更履歴",
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["person", "-created_at"], name="kosmo_perso_person__daa22a_idx"
+                    )
+                ],
             },
         ),
     ]

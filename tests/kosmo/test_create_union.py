@@ -58,8 +58,8 @@ def test_create_union_registers_it_and_prints_the_next_steps():
     assert union.mail_from == "ひかり健康保険組合 <no-reply@hikari.example.jp>"
     assert union.former_member_access == FormerMemberAccess.TAX_SEASON
     assert (
-        "健康保険組合「ひかり健康保険組合」（識別名 hikari、保険者番号 06139992、リッチ版）を登録しました。"
-        in out
+        "健康保険組合「ひかり健康保険組合」"
+        "（識別名 hikari、保険者番号 06139992、リッチ版）を登録しました。" in out
     )
     assert "manage.py import_persons --union hikari 加入者台帳.csv" in out
     assert "manage.py issue_accounts --union hikari --output letters.csv" in out

@@ -16,8 +16,14 @@ pytestmark = pytest.mark.django_db
 
 TODAY = dt.date(2026, 12, 5)
 HEADER = "記号,番号,枝番,区分,続柄,氏名,カナ氏名,生年月日,性別,資格取得日,資格喪失日,郵便番号,住所"
-TARO = "1001,10001,00,被保険者,本人,山田 太郎,ヤマダ タロウ,1979-08-22,男,2015-04-01,,160-0023,東京都新宿区西新宿2-8-1"
-HANAKO = "1001,10001,01,被扶養者,妻,山田 花子,ヤマダ ハナコ,1981/03/03,女,20150401,,1600023,東京都新宿区西新宿2-8-1"
+ADDRESS = "東京都新宿区西新宿2-8-1"
+TARO = (
+    "1001,10001,00,被保険者,本人,山田 太郎,ヤマダ タロウ,"
+    f"1979-08-22,男,2015-04-01,,160-0023,{ADDRESS}"
+)
+HANAKO = (
+    f"1001,10001,01,被扶養者,妻,山田 花子,ヤマダ ハナコ,1981/03/03,女,20150401,,1600023,{ADDRESS}"
+)
 KEN = "1002,10002,00,被保険者,本人,佐藤 健,サトウ ケン,1985-05-05,1,2018-04-01,,,"
 MISAKI = "1002,10002,01,被扶養者,子,佐藤 美咲,サトウ ミサキ,2010-01-10,2,2018-04-01,,,"
 
@@ -105,7 +111,8 @@ def test_a_shift_jis_file_from_excel_loads_the_same(union, tmp_path):
         ),
         (
             TARO.replace("1979-08-22", "1979/13/01"),
-            "生年月日「1979/13/01」が正しくありません（YYYY-MM-DD、YYYY/MM/DD または YYYYMMDD で入力してください）",
+            "生年月日「1979/13/01」が正しくありません"
+            "（YYYY-MM-DD、YYYY/MM/DD または YYYYMMDD で入力してください）",
         ),
         (
             TARO.replace("被保険者,本人", "被保険者,妻"),
@@ -216,7 +223,8 @@ def test_a_known_key_with_another_birth_date_is_rejected_not_overwritten(union, 
 
     assert [r.reasons for r in result.rejections] == [
         [
-            "生年月日が登録済みの加入者と一致しません（登録済み: 1979-08-22）。記号・番号・枝番を確認してください"
+            "生年月日が登録済みの加入者と一致しません（登録済み: 1979-08-22）。"
+            "記号・番号・枝番を確認してください"
         ]
     ]
     assert person(union, "1001", "10001", "00").birth_date == dt.date(1979, 8, 22)
@@ -388,8 +396,8 @@ def test_the_command_prints_the_summary_and_writes_the_report(union, tmp_path, c
     out = capsys.readouterr().out
     assert "加入者台帳「roster.csv」を取り込みました。文字コード: UTF-8" in out
     assert (
-        "取り込み件数: 1件（新規 1人、更新 0人（うち資格喪失 0人）、記号・番号の変更 0人、変更なし 0人）"
-        in out
+        "取り込み件数: 1件（新規 1人、更新 0人（うち資格喪失 0人）、"
+        "記号・番号の変更 0人、変更なし 0人）" in out
     )
     assert "3行目: 続柄「いとこ」は不明です" in out
     assert (
