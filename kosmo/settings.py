@@ -6,6 +6,8 @@ setup: SQLite in the project directory, Celery running tasks eagerly, mail on th
 
 from pathlib import Path
 
+from whitenoise.compress import Compressor
+
 from kosmo.env import env_bool, env_float, env_int, env_list, env_str, parse_database_url
 from kosmo.outage import connection_class
 
@@ -273,8 +275,19 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
     },
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Fingerprinted, compressed copies (WhiteNoise serves them gzip/brotli with a year's
+    # Cache-Control) once collectstatic has written them: the image and `make bench` set
+    # STATIC_MANIFEST; a checkout that never ran collectstatic (`make run`, tests) serves the
+    # plain files.
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if env_bool("STATIC_MANIFEST", False)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
+# The PDF font (static/fonts, 4 MB) is read by kosmo.pdf and never sent to a browser: not
+# worth minutes of brotli at every collectstatic.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "ttf"]
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 11_534_336  # a 10 MB diary image plus its form
