@@ -12,6 +12,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONPATH=/app \
     DJANGO_SETTINGS_MODULE=kosmo.settings \
     STATIC_ROOT=/app/staticfiles \
+    STATIC_MANIFEST=true \
     MEDIA_ROOT=/data/media \
     PRIVATE_MEDIA_ROOT=/data/private_media \
     WEB_CONCURRENCY=5
