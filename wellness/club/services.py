@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from kosmo.models import Person
 from wellness.club.models import Article, Favourite, ReadEvent, StaffAction
+from wellness.club.signals import article_read
 
 
 def set_favourite(*, person: Person, article: Article, on: bool) -> bool:
@@ -22,10 +23,14 @@ def set_favourite(*, person: Person, article: Article, on: bool) -> bool:
 
 
 def record_read(*, person: Person, article: Article, on: dt.date | None = None) -> None:
-    """Count the member's reading of `article` once for the day (Japan time)."""
+    """Count the member's reading of `article` once for the day (Japan time); `article_read`
+    tells other apps after the commit."""
+    day = on or timezone.localdate()
     ReadEvent.objects.bulk_create(
-        [ReadEvent(person=person, article=article, read_on=on or timezone.localdate())],
-        ignore_conflicts=True,
+        [ReadEvent(person=person, article=article, read_on=day)], ignore_conflicts=True
+    )
+    transaction.on_commit(
+        lambda: article_read.send(sender=Article, person=person, article=article, on=day)
     )
 
 
