@@ -456,3 +456,22 @@ def test_category_page_costs_the_same_queries_for_two_or_twelve_articles(
 
     assert few == many
     assert many <= 4  # user, count, page of articles (+ the union's feature check if uncached)
+
+
+def _home_queries(client) -> tuple[int, str]:
+    client.get("/")  # first-login checks (and the block's articles) once
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get("/").content.decode()
+    return len(captured), html
+
+
+def test_top_page_block_costs_no_query_once_cached(rich, member_client):
+    ArticleFactory(union=rich, title="新着の記事")
+    with_block, html = _home_queries(member_client)
+    rich.set_enabled_features(set(rich.enabled_feature_keys) - {"health_club"})
+    rich.save()
+    without_block, plain = _home_queries(member_client)
+
+    assert "新着の記事" in html
+    assert "新着の記事" not in plain
+    assert with_block == without_block
