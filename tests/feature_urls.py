@@ -33,15 +33,32 @@ def _built(feature) -> bool:
     return True
 
 
-urlpatterns = list(portal_urls.urlpatterns)
-_missing = sorted((f for f in FEATURES if not _built(f)), key=_namespace)
-for namespace, features in groupby(_missing, key=_namespace):
-    patterns = [
+def _stand_ins(features):
+    return [
         path(
-            f"{feature.url_name.split(':')[1]}/",
+            f"feature-test/{feature.url_name.split(':')[1]}/",
             _gated_page(feature.key),
             name=feature.url_name.split(":")[1],
         )
         for feature in features
     ]
-    urlpatterns.append(path(f"feature-test/{namespace}/", include((patterns, namespace))))
+
+
+urlpatterns = list(portal_urls.urlpatterns)
+_missing = sorted((f for f in FEATURES if not _built(f)), key=_namespace)
+for namespace, features in groupby(_missing, key=_namespace):
+    # A namespace an app already serves (wellness: some sections built, others not) takes the
+    # stand-ins beside its real pages: a second include of the same namespace would be shadowed.
+    served = [
+        (index, resolver)
+        for index, resolver in enumerate(urlpatterns)
+        if getattr(resolver, "namespace", None) == namespace
+    ]
+    if served:
+        index, resolver = served[0]
+        urlpatterns[index] = path(
+            str(resolver.pattern),
+            include(([*resolver.url_patterns, *_stand_ins(features)], namespace)),
+        )
+    else:
+        urlpatterns.append(path("", include((_stand_ins(features), namespace))))
