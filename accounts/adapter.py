@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts import alerts, flows, lockout, services
+from accounts import alerts, flows, former_members, lockout, services
 from accounts.forms import email_taken_in_union
 from accounts.validators import normalize_user_id
 from kosmo import outage
@@ -57,6 +57,8 @@ class AccountAdapter(DefaultAccountAdapter):
         if user is not None:
             # The password was right: only now may the lock be told (accounts.lockout).
             lockout.refuse_if_locked(request, user)
+            # A former member past the union's window (資格喪失): closed, with whom to call.
+            former_members.refuse_if_closed(user)
         return user
 
     def pre_authenticate(self, request, **credentials) -> None:

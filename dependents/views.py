@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.former_members import active_member_required
 from dependents import documents, queries, services
 from dependents.forms import InquiryForm, QuestionsForm, UploadForm, initial_answers
 from dependents.models import Upload
@@ -41,6 +42,7 @@ def survey_page(view: SurveyView) -> SurveyView:
 
     @member_required
     @feature_required(FEATURE)
+    @active_member_required  # a former member (資格喪失) answers no new survey
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         member = request.member
@@ -63,6 +65,7 @@ def _contact(request: HttpRequest) -> dict:
 
 @member_required
 @feature_required(FEATURE)
+@active_member_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     """The pledge until it is given, then the survey TOP with its three steps (DEP-1, DEP-2)."""
@@ -80,6 +83,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @member_required
 @feature_required(FEATURE)
+@active_member_required
 @require_POST
 def pledge(request: HttpRequest) -> HttpResponse:
     member = request.member

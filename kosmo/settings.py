@@ -6,6 +6,7 @@ setup: SQLite in the project directory, Celery running tasks eagerly, mail on th
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from whitenoise.compress import Compressor
 
 from kosmo.env import env_bool, env_float, env_int, env_list, env_str, parse_database_url
@@ -67,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "kosmo.middleware.UnionMiddleware",
+    "accounts.former_members.FormerMemberMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
     "accounts.middleware.FirstLoginMiddleware",
     "mfa.middleware.StaffSecondFactorMiddleware",
@@ -181,6 +183,16 @@ CELERY_BEAT_SCHEDULE: dict = {
     # News e-mails of notices whose publish window opened since (a safety net: publishing
     # queues them too).
     "notices-due-emails": {"task": "notices.tasks.queue_due_notice_emails", "schedule": 600},
+    # ミッション: cards and coins lapse at midnight, this month's ranks on the 1st (Japan time,
+    # CELERY_TIMEZONE); both idempotent, so the hourly runs only repeat a finished job.
+    "missions-expire-scratch-cards": {
+        "task": "wellness.missions.tasks.expire_scratch_cards",
+        "schedule": crontab(minute=0),
+    },
+    "missions-monthly-ranks": {
+        "task": "wellness.missions.tasks.compute_monthly_ranks",
+        "schedule": crontab(minute=5, day_of_month="1"),
+    },
 }
 
 # --- Authentication ---------------------------------------------------------------------------
