@@ -36,6 +36,7 @@ STAFF_APPS = [
     "wellness_challenges",
     "wellness_club",
     "wellness_records",
+    "wellness_missions",
 ]
 
 _WRITE = ("add", "change", "delete")
@@ -76,6 +77,12 @@ CLERK_WITHOUT: dict[str, set[str]] = {
     # display settings and import jobs are the members' own health notes: not even viewed.
     "wellness_records": _writes("dailyrecord", "recordchange", "displaysetting", "stepimport")
     | {"view_dailyrecord", "view_recordchange", "view_displaysetting"},
+    # ミッション: staff set the missions, prizes and odds, ranks and bonus missions; the members'
+    # activities, clears, draws, ranks and scratch cards (their hidden ヘロン君) are theirs.
+    "wellness_missions": _writes(
+        "activity", "dailyclear", "lotterydraw", "monthlyrank", "bonusclear", "scratchcard"
+    )
+    | {"view_scratchcard"},
 }
 
 # What 組合管理者 holds beyond the clerk's: the union's own settings (UnionAdmin keeps the
