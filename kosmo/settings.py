@@ -193,6 +193,16 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "wellness.missions.tasks.compute_monthly_ranks",
         "schedule": crontab(minute=5, day_of_month="1"),
     },
+    # MYポイント: expiry just after midnight (hourly: a missed run catches up; re-running writes
+    # nothing), and held exchanges go ahead once their hold is over.
+    "points-expire": {
+        "task": "wellness.points.tasks.expire_points",
+        "schedule": crontab(minute=10),
+    },
+    "points-release-held": {
+        "task": "wellness.points.tasks.release_held_exchanges",
+        "schedule": 300,
+    },
 }
 
 # --- Authentication ---------------------------------------------------------------------------
