@@ -145,7 +145,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # An unacknowledged task (acks_late: its worker was killed) goes back to the queue after
     # this long: the longest task's hard limit (CELERY_TASK_TIME_LIMIT, 300 s) plus a margin,
     # so a task still running is never delivered twice, and a lost one waits minutes, not the
-    # default hour.
+    # default hour. (A retry held for its backoff, up to 600 s (kosmo.celery), may be delivered
+    # twice: tasks are idempotent.)
     "visibility_timeout": 300 + 60,
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT

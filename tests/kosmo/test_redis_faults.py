@@ -353,3 +353,11 @@ def test_the_compose_healthcheck_stays_live_while_readiness_fails(
     assert report["ready"] is False
     assert report["checks"]["cache"]["ok"] is False
     assert report["checks"]["database"]["ok"] is True
+
+
+def test_a_killed_workers_task_comes_back_only_after_the_longest_task_could_have_run():
+    options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+
+    assert settings.CELERY_TASK_TIME_LIMIT < options["visibility_timeout"] <= 10 * 60
+    assert options["socket_timeout"] == settings.REDIS_SOCKET_TIMEOUT
+    assert options["socket_connect_timeout"] == settings.REDIS_CONNECT_TIMEOUT
