@@ -40,6 +40,7 @@ from tests.checkup.factories import ColumnFactory
 from tests.eligibility.factories import CertificateFactory
 from tests.kosmo.test_admin_japanese import not_japanese
 from tests.notices.factories import BroadcastFactory, NoticeFactory
+from wellness.records.models import ItemOverride, StepImport
 
 # Union B's strings: every name, title, user ID and address of B holds one of these.
 B_MARKS = ("よそ", "yoso")
@@ -192,6 +193,12 @@ MAKERS: dict[str, Callable[[Side], object]] = {
     ),
     "notices.FaqCategory": lambda s: FaqCategory.objects.create(
         union=s.union, key=f"{s.ascii}-faq", title=f"{s.tag}のよくある質問"
+    ),
+    "wellness_records.ItemOverride": lambda s: ItemOverride.objects.create(
+        union=s.union, item_key="meals", name=f"{s.tag}の食事"
+    ),
+    "wellness_records.StepImport": lambda s: StepImport.objects.create(
+        person=s.insured, file_name=f"{s.ascii}_export.zip", source="apple"
     ),
 }
 

@@ -83,7 +83,9 @@ class DailyRecord(models.Model):
 class RecordChange(models.Model):
     """Append-only history: each value a record took (None: removed), when, and from where."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(
+        Person, verbose_name=_("記録者"), on_delete=models.CASCADE, related_name="+"
+    )
     item_key = models.CharField(_("記録項目"), max_length=20, choices=KEY_CHOICES)
     date = models.DateField(_("日付"))
     previous = models.DecimalField(
@@ -105,7 +107,9 @@ class RecordChange(models.Model):
 class DisplaySetting(models.Model):
     """「記録項目表示設定」: the items a member has hidden from the records top page."""
 
-    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="+")
+    person = models.OneToOneField(
+        Person, verbose_name=_("加入者"), on_delete=models.CASCADE, related_name="+"
+    )
     hidden = models.JSONField(_("非表示の項目"), default=list, blank=True)
 
     class Meta:
@@ -125,14 +129,16 @@ class StepImport(models.Model):
         READY = "ready", _("完了")
         FAILED = "failed", _("失敗")
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(
+        Person, verbose_name=_("加入者"), on_delete=models.CASCADE, related_name="+"
+    )
     file_name = models.CharField(_("ファイル名"), max_length=255)
-    stored_name = models.CharField(max_length=255)
+    stored_name = models.CharField(_("保存名"), max_length=255)
     size = models.PositiveBigIntegerField(_("サイズ"), default=0)
     source = models.CharField(_("形式"), max_length=20, choices=Source.choices)
     state = models.CharField(_("状態"), max_length=16, choices=State.choices, default=State.PENDING)
-    bytes_read = models.PositiveBigIntegerField(default=0)
-    bytes_total = models.PositiveBigIntegerField(default=0)
+    bytes_read = models.PositiveBigIntegerField(_("読み込んだバイト数"), default=0)
+    bytes_total = models.PositiveBigIntegerField(_("全体のバイト数"), default=0)
     rows_read = models.PositiveIntegerField(_("読み込んだ行数"), default=0)
     days_saved = models.PositiveIntegerField(_("記録した日数"), default=0)
     days_skipped = models.PositiveIntegerField(_("取り込まなかった日数"), default=0)
