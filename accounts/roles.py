@@ -37,6 +37,7 @@ STAFF_APPS = [
     "wellness_club",
     "wellness_records",
     "wellness_missions",
+    "wellness_points",
 ]
 
 _WRITE = ("add", "change", "delete")
@@ -83,6 +84,12 @@ CLERK_WITHOUT: dict[str, set[str]] = {
         "activity", "dailyclear", "lotterydraw", "monthlyrank", "bonusclear", "scratchcard"
     )
     | {"view_scratchcard"},
+    # MYポイント: staff set the rules and the catalogue, fulfil orders, adjust points (a new
+    # ledger row through the admin's 「追加」) and freeze accounts; ledger rows are never changed
+    # or deleted, orders are the members', the audit trail the services'.
+    "wellness_points": _writes("staffaction")
+    | {"change_pointentry", "delete_pointentry", "add_order", "delete_order"}
+    | {"delete_pointaccount"},
 }
 
 # What 組合管理者 holds beyond the clerk's: the union's own settings (UnionAdmin keeps the
