@@ -37,6 +37,7 @@ STAFF_APPS = [
     "wellness_club",
     "wellness_records",
     "wellness_missions",
+    "wellness_diary",
     "wellness_points",
 ]
 
@@ -84,6 +85,12 @@ CLERK_WITHOUT: dict[str, set[str]] = {
         "activity", "dailyclear", "lotterydraw", "monthlyrank", "bonusclear", "scratchcard"
     )
     | {"view_scratchcard"},
+    # 健康日記: staff moderate (hide or delete posts, handle reports, restrict members) through
+    # the admin's actions; the posts, likes, blocks and reports are the members', the audit
+    # trail the services'.
+    "wellness_diary": _writes("like", "block", "pendingimage", "moderationaction")
+    | {"add_diarypost", "add_report", "delete_report", "add_participant", "delete_participant"}
+    | {"view_like", "view_block", "view_pendingimage"},
     # MYポイント: staff set the rules and the catalogue, fulfil orders, adjust points (a new
     # ledger row through the admin's 「追加」) and freeze accounts; ledger rows are never changed
     # or deleted, orders are the members', the audit trail the services'.
