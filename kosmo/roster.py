@@ -110,7 +110,6 @@ _DATE = re.compile(
     r"([0-9]{4})(?:-([0-9]{1,2})-([0-9]{1,2})|/([0-9]{1,2})/([0-9]{1,2})|([0-9]{2})([0-9]{2}))"
 )
 _POSTAL = re.compile(r"[0-9]{3}-?[0-9]{4}")
-_SPACE = re.compile(r"[ \u3000]+")
 
 # The person's columns a roster row sets, in staging order (after the key columns).
 PERSON_FIELDS = (
@@ -309,13 +308,16 @@ def _row_parser(union: Union, ix: dict[str, int], today: dt.date):
         if not full:
             errors.append(f"{label}が空欄です")
             return "", ""
-        parts = _SPACE.split(full, maxsplit=1)
-        if len(parts) != 2 or not parts[1]:
+        family, space, given = full.partition(" ")
+        if not space:
+            family, space, given = full.partition("\u3000")
+        given = given.strip(" \u3000")
+        if not given:
             errors.append(f"{label}「{full}」は姓と名を空白で区切ってください（例: 山田 太郎）")
             return "", ""
-        if max(len(parts[0]), len(parts[1])) > 50:
+        if len(family) > 50 or len(given) > 50:
             errors.append(f"{label}が長すぎます（姓・名それぞれ50文字まで）")
-        return parts[0], parts[1]
+        return family, given
 
     def date(fields, label, errors, *, required=True) -> dt.date | None:
         found = value(fields, label)
