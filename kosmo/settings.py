@@ -204,6 +204,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "wellness.points.tasks.release_held_exchanges",
         "schedule": 300,
     },
+    # 歩Fes.: the ranking snapshot of events under way (idempotent: a rewrite from the steps).
+    "walking-refresh-rankings": {
+        "task": "wellness.walking.tasks.refresh_rankings",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 900},
+    },
 }
 
 # --- Authentication ---------------------------------------------------------------------------
@@ -399,6 +405,7 @@ LOGGING = {
         "django.security.DisallowedHost": {"filters": ["warning_without_traceback"]},
         # A Redis outage: one line a minute (with the count of the others), not one a request.
         "kosmo.cache": {"filters": ["once_a_minute"]},
+        "kosmo.queue": {"filters": ["once_a_minute"]},
         "django.db.backends": {"level": "INFO"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
