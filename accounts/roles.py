@@ -39,6 +39,7 @@ STAFF_APPS = [
     "wellness_missions",
     "wellness_diary",
     "wellness_points",
+    "wellness_walking",
 ]
 
 _WRITE = ("add", "change", "delete")
@@ -97,6 +98,10 @@ CLERK_WITHOUT: dict[str, set[str]] = {
     "wellness_points": _writes("staffaction")
     | {"change_pointentry", "delete_pointentry", "add_order", "delete_order"}
     | {"delete_pointaccount"},
+    # 歩Fes.: staff set events and courses, correct or remove entries and teams (audited); the
+    # members' stamps, the ranking snapshots (the task's) and the audit trail are not edited.
+    "wellness_walking": _writes("cheerstamp", "entryrank", "teamrank", "staffaction")
+    | {"add_entry", "add_team", "view_cheerstamp"},
 }
 
 # What 組合管理者 holds beyond the clerk's: the union's own settings (UnionAdmin keeps the
