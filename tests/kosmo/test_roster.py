@@ -403,3 +403,37 @@ def test_the_command_prints_the_summary_and_writes_the_report(union, tmp_path, c
     assert (
         report.read_text(encoding="utf-8-sig").splitlines()[0].startswith('"行番号","理由","記号"')
     )
+
+
+def test_the_old_row_of_a_person_who_moves_in_the_same_file_is_rejected(loaded, tmp_path):
+    header = HEADER + ",旧記号,旧番号,旧枝番"
+    transferred = TARO.replace("1001,10001,00", "2001,20001,00") + ",1001,10001,00"
+    old_row = TARO.replace(",2015-04-01,,", ",2015-04-01,2026-12-01,") + ",,,"
+
+    result = run(loaded, write(tmp_path, "transfer.csv", old_row, transferred, header=header))
+
+    assert [(r.line, r.reasons) for r in result.rejections] == [
+        (2, ["3行目で新しい記号・番号・枝番に移る加入者の旧い行です"])
+    ]
+    assert result.moved == 1
+    assert person(loaded, "2001", "20001", "00").disqualified_on is None
+
+
+def test_an_incomplete_old_key_is_rejected(loaded, tmp_path):
+    header = HEADER + ",旧記号,旧番号,旧枝番"
+    row = TARO.replace("1001,10001,00", "2001,20001,00") + ",1001,,00"
+
+    result = run(loaded, write(tmp_path, "transfer.csv", row, header=header))
+
+    assert [r.reasons for r in result.rejections] == [
+        ["旧記号・旧番号・旧枝番は3つそろえて入力してください"]
+    ]
+
+
+def test_full_width_spaces_separate_family_and_given_names(union, tmp_path):
+    row = TARO.replace("山田 太郎,ヤマダ タロウ", "山田\u3000太郎,ヤマダ\u3000\u3000タロウ")
+
+    run(union, write(tmp_path, "roster.csv", row))
+
+    taro = person(union, "1001", "10001", "00")
+    assert (taro.family_name, taro.given_name, taro.given_name_kana) == ("山田", "太郎", "タロウ")
