@@ -294,7 +294,7 @@ def place_order(
         code = None
         if item.kind == Item.Kind.GIFT:
             code = (
-                GiftCode.objects.select_for_update(skip_locked=True)
+                GiftCode.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(item=item, order__isnull=True)
                 .order_by("pk")
                 .first()
