@@ -13,7 +13,7 @@ import calendar
 import datetime as dt
 
 from kosmo.models import Person, Union
-from wellness.missions import rules, services
+from wellness.missions import queries, rules, services
 from wellness.missions.models import (
     Action,
     Activity,
@@ -103,11 +103,10 @@ def seed(unions: dict[str, Union]) -> list[str]:
     if person is None:
         return lines
     _seed_member(person, today)
-    card = ScratchCard.objects.get(person=person, date=today)
-    coins = rules.coins_for(services.queries.steps_today(person, today))
+    coins = rules.coins_for(queries.steps_today(person, today))
     lines.append(
         f"  {person.full_name}: 今月のランク シルバー、デイリーミッション 2 件クリア、"
-        f"スクラッチカード (コイン {coins} 枚、{len(card.scratched)} 枚使用)"
+        f"スクラッチカード (コイン {coins} 枚)"
     )
     return lines
 
@@ -129,8 +128,5 @@ def _seed_member(person: Person, today: dt.date) -> None:
     # event would clear them.
     services.record_activity(person=person, action=Action.STEPS, on=today)
     services.record_activity(person=person, action=Action.WEIGHT, on=today)
-    card = services.card_for(person, today)
-    # One coin already used, on a cell without ヘロン君 (the rest is left to scratch).
-    misses = [cell for cell in range(rules.CELLS) if cell not in card.hits]
-    card.scratched = misses[:1]
-    card.save(update_fields=["scratched"])
+    # Today's card with the coins of today's demo steps, all left for the visitor.
+    services.card_for(person, today)
