@@ -1,0 +1,102 @@
+"""健康日記 on a phone (manual §4-10): a demo member who has not used the diary yet agrees to
+the terms, sets the profile, posts with a photo through the confirm step, likes another
+member's post and reports one (then blocks its author)."""
+
+import io
+
+import pytest
+from django.core.files.storage import storages
+from PIL import Image
+from playwright.sync_api import expect
+
+from accounts import demo as account_demo
+from tests.e2e.steps import sign_in_with_email_code
+from wellness.diary.models import DiaryPost, Like, PendingImage, Report
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _diary_images_in_the_temporary_private_folder(
+    _private_media_in_a_temporary_folder, monkeypatch
+):
+    for model in (DiaryPost, PendingImage):
+        monkeypatch.setattr(model._meta.get_field("image"), "storage", storages["private"])
+
+
+def _photo(tmp_path):
+    path = tmp_path / "salad.jpg"
+    out = io.BytesIO()
+    Image.new("RGB", (2400, 1600), (90, 170, 80)).save(out, "JPEG")
+    path.write_bytes(out.getvalue())
+    return path
+
+
+@pytest.mark.parametrize("viewport", ["phone"], indirect=True)
+def test_member_starts_the_diary_posts_a_photo_likes_and_reports_on_a_phone(
+    page, demo_portal, tmp_path
+):
+    sign_in_with_email_code(
+        page, "sato_misaki", account_demo.DEMO_PASSWORD, "sato.misaki@example.jp"
+    )
+    page.get_by_role("button", name="メニュー").click()
+    page.get_by_role("navigation", name="サービスメニュー").get_by_role(
+        "link", name="健康日記", exact=True
+    ).click()
+
+    # First use: the terms, then the profile (shared with 個人設定).
+    expect(page.get_by_role("heading", name="健康日記利用規約")).to_be_visible()
+    page.get_by_label("利用規約に同意する").check()
+    page.get_by_role("button", name="プロフィールを設定する").click()
+    expect(page.get_by_role("heading", name="プロフィール設定")).to_be_visible()
+    page.get_by_label("ニックネーム").fill("みさき")
+    page.get_by_label("自己紹介").fill("ヨガを続けています。")
+    page.get_by_role("button", name="設定して健康日記をはじめる").click()
+
+    # The demo's busy feed.
+    expect(page.get_by_role("heading", name="健康日記")).to_be_visible()
+    expect(page.get_by_text("今朝は川沿いを40分ウォーキング。9,200歩でした！")).to_be_visible()
+
+    # 「投稿する」 → text and a photo → 「投稿内容を確認する」 → 「投稿する」.
+    page.get_by_role("link", name="投稿する").click()
+    page.get_by_label("投稿内容").fill("朝ヨガ20分。<b>気持ちいい</b>")
+    page.get_by_label("画像").set_input_files(str(_photo(tmp_path)))
+    page.get_by_role("button", name="投稿内容を確認する").click()
+    expect(page.get_by_role("heading", name="投稿内容の確認")).to_be_visible()
+    expect(page.get_by_role("img", name="投稿画像")).to_be_visible()
+    page.get_by_role("button", name="投稿する").click()
+
+    expect(page.get_by_text("投稿しました。")).to_be_visible()
+    mine = page.get_by_role("article").filter(has_text="朝ヨガ20分。<b>気持ちいい</b>")
+    expect(mine).to_be_visible()  # the markup shows as text
+    picture = mine.get_by_role("img", name="投稿画像")
+    expect(picture).to_be_visible()
+    assert picture.evaluate("img => img.naturalWidth") == 1600
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    # 「👍」 on たろう's walk.
+    walk = page.get_by_role("article").filter(has_text="今朝は川沿いを40分")
+    walk.get_by_role("button", name="いいね").click()
+    walk = page.get_by_role("article").filter(has_text="今朝は川沿いを40分")
+    expect(walk.get_by_role("button", name="いいね")).to_have_attribute("aria-pressed", "true")
+    expect(walk.get_by_role("button", name="いいね")).to_contain_text("3")
+    assert Like.objects.filter(post__body__startswith="今朝は川沿い").count() == 3
+
+    # 「…」 → 「通報する」 → 通報内容 → 「通報する」 → 「通報する」, then 「ブロックする」.
+    advert = page.get_by_role("article").filter(has_text="このサプリで")
+    advert.get_by_label("メニュー").click()
+    advert.get_by_role("link", name="通報する").click()
+    page.get_by_label("宣伝・勧誘・スパム").check()
+    page.get_by_role("button", name="通報する").click()
+    dialog = page.get_by_role("alertdialog")
+    expect(
+        dialog.get_by_text("この投稿を「宣伝・勧誘・スパム」として通報しますか？")
+    ).to_be_visible()
+    dialog.get_by_role("button", name="通報する").click()
+    expect(page.get_by_role("heading", name="通報が完了しました。")).to_be_visible()
+    assert Report.objects.filter(reporter__given_name="美咲", reason="spam").exists()
+    page.get_by_role("link", name="ブロックする").click()
+    page.get_by_role("button", name="ブロックする").click()
+    page.get_by_role("link", name="OK").click()
+    expect(page.get_by_text("このサプリで")).to_have_count(0)
+    expect(page.get_by_text("10kmラン完走。")).to_have_count(0)  # ケン's other posts too
