@@ -38,7 +38,6 @@ class Item:
     places: int
     summary: str
     order: int
-    shown_by_default: bool = True
     enabled: bool = True
 
     @property

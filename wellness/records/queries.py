@@ -182,9 +182,6 @@ class Chart:
     def points(self) -> list[Bucket]:
         return [b for b in self.buckets if b.has_value]
 
-    def text(self, value: Decimal | None) -> str:
-        return self.item.display(value)
-
     @property
     def total_text(self) -> str:
         return self.item.display(self.total)
