@@ -37,9 +37,12 @@ def diary_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         request.diary = queries.participant(request.member)
+        # Any diary page shows the step still to take (its form posts to the step's own URL).
         if request.diary is None:
-            return redirect("wellness:diary_terms")
+            return terms(request) if request.method == "GET" else redirect("wellness:diary_terms")
         if not queries.has_profile(request.member):
+            if request.method == "GET":
+                return profile(request)
             return redirect("wellness:diary_profile")
         return view(request, *args, **kwargs)
 

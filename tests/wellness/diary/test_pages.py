@@ -48,8 +48,8 @@ def _post(client, body="夕食は野菜多めにしました", upload=None) -> D
 def test_first_visit_shows_the_terms_then_the_profile_then_the_top(client, rich, insured):
     client.force_login(insured)
 
-    assert client.get(TOP)["Location"] == TOP + "terms/"
-    page = client.get(TOP + "terms/")
+    page = client.get(TOP)  # the entry page shows the terms while they are not agreed
+    assert page.status_code == 200
     assert "健康日記利用規約" in _html(page)
     assert "利用規約に同意する" in _html(page)
 
@@ -60,7 +60,10 @@ def test_first_visit_shows_the_terms_then_the_profile_then_the_top(client, rich,
 
     agreed = client.post(TOP + "terms/", {"agree": "on"})
     assert agreed["Location"] == TOP + "profile/"
-    assert client.get(TOP)["Location"] == TOP + "profile/"
+    assert "設定して健康日記をはじめる" in _html(client.get(TOP))
+    assert client.get(TOP + "post/").status_code == 200
+    assert "設定して健康日記をはじめる" in _html(client.get(TOP + "post/"))
+    assert client.post(TOP + "post/", {"step": "confirm"})["Location"] == TOP + "profile/"
     # The terms are shown only while not agreed.
     assert client.get(TOP + "terms/")["Location"] == TOP
 
