@@ -17,6 +17,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from kosmo.models import DOCUMENT_MAX_ATTEMPTS, DocumentJob
+from kosmo.queueing import queue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -141,10 +142,11 @@ def _enqueue(job: DocumentJob) -> None:
     from kosmo.tasks import render_document
 
     seconds = max(1, int(timing(job.kind).lease.total_seconds()))
-    transaction.on_commit(
-        # The hard limit ends a render at its lease; the soft one a few seconds before lets
-        # the render stop cleanly (run() leaves the job to the beat then).
-        lambda: render_document.apply_async(
+    # The hard limit ends a render at its lease; the soft one a few seconds before lets the
+    # render stop cleanly (run() leaves the job to the beat then). A broker that cannot take
+    # the message leaves the job queued for the beat's sweep (kosmo.queueing).
+    queue_on_commit(
+        render_document.signature(
             (job.pk,), time_limit=seconds, soft_time_limit=max(1, seconds - 5)
         )
     )

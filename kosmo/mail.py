@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 
 from kosmo.models import OutboundEmail, Union
+from kosmo.queueing import queue_on_commit
 
 
 def send_templated_mail(
@@ -37,5 +37,7 @@ def send_templated_mail(
     )
     from kosmo.tasks import deliver_email  # tasks import this module's models
 
-    transaction.on_commit(lambda: deliver_email.delay(email.pk))
+    # With the broker unreachable the message is delivered in this request: a sign-in code
+    # cannot wait for Redis to come back.
+    queue_on_commit(deliver_email.s(email.pk), fallback=lambda: deliver_email.apply((email.pk,)))
     return email
