@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: install run test lint migrations-check bench serve worker beat clean
+.PHONY: install run test lint migrations-check bench bench-frontend serve worker beat clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,8 +34,16 @@ migrations-check: install
 test: lint migrations-check
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: install
+bench: install bench-frontend
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Page weight and Lighthouse for a signed-in member (bench/frontend.py); Lighthouse is pinned
+# by bench/package-lock.json and runs Debian's Chromium.
+bench-frontend: install bench/node_modules/.package-lock.json
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(BIN)/python bench/frontend.py
+
+bench/node_modules/.package-lock.json: bench/package-lock.json
+	npm ci --prefix bench --no-audit --no-fund
 
 # The compose services' commands, runnable outside Docker (worker and beat against REDIS_URL).
 serve: install
@@ -48,4 +56,4 @@ beat: install
 	$(BIN)/celery -A kosmo beat --loglevel=INFO --schedule=/tmp/kosmo-celerybeat-schedule
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache bench/node_modules
