@@ -108,6 +108,10 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
     if step != "enter":
         context = {**page, "form": form, "nickname": nickname, "token": uuid.uuid4()}
         return render(request, "wellness/walking/entry_confirm.html", context)
+    if current is not None and request.POST.get("token") == str(current.token):
+        # The entry's own confirm page posted again (a double submit): nothing more to do.
+        messages.info(request, _("このイベントにはすでにエントリーしています。"))
+        return redirect("wellness:walking_event", walk.pk)
     try:
         if current is not None:
             services.change_nickname(entry=current, nickname=nickname, day=today)
