@@ -277,7 +277,7 @@ class Walker:
         try:
             response = self.goto(path)
         except PlaywrightError as error:  # an empty 405, a download …
-            if not self.page.url.startswith(self.origin):  # Chromium's error page
+            if self.page.evaluate("location.origin") != self.origin:  # Chromium's error page
                 self.page.goto(self.origin + "/")
             status = self.page.evaluate(STATUS, self.origin + path)
             if status == 405:
