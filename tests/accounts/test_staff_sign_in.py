@@ -206,6 +206,8 @@ def _union_form(union, **changes):
         "contact_email": union.contact_email,
         "postal_code": union.postal_code,
         "address": union.address,
+        "former_member_access": union.former_member_access,
+        "former_member_access_days": union.former_member_access_days,
         "enabled_features": sorted(union.enabled_feature_keys),
     }
     data.update(changes)
@@ -257,6 +259,22 @@ def test_a_union_admin_changes_contact_but_never_routing_contract_or_features(un
     assert (union.domain, union.slug, union.tier) == ("testserver", union.slug, "standard")
     assert union.slug != "evil"
     assert sorted(union.enabled_feature_keys) == features
+
+
+def test_a_union_admin_sets_how_long_former_members_may_sign_in(union, union_admin):
+    client = factories.staff_login(Client(), union_admin)
+    url = f"/admin/kosmo/union/{union.pk}/change/"
+
+    page = client.get(url).content.decode()
+    response = client.post(
+        url, _union_form(union, former_member_access="days", former_member_access_days=30)
+    )
+
+    assert "資格喪失後のログイン" in page
+    assert "喪失した年の翌年3月31日まで（e-Tax の医療費通知データのため）" in page
+    assert response.status_code == 302
+    union.refresh_from_db()
+    assert (union.former_member_access, union.former_member_access_days) == ("days", 30)
 
 
 def test_an_operator_changes_host_name_tier_and_features(union, operator):
