@@ -57,3 +57,31 @@ def test_clerk_sees_only_their_own_unions_odds(client, staff, rich, rich_union):
         302,
         404,
     )
+
+
+def test_a_second_mission_of_the_same_title_is_refused_in_japanese(client, staff, rich):
+    DailyMission.objects.create(union=rich, title="体重を記録する", action="weight")
+    clerk = _clerk_client(client, staff)
+
+    response = clerk.post(
+        "/admin/wellness_missions/dailymission/add/",
+        {"title": "体重を記録する", "action": "weight", "threshold": "0", "points": "1",
+         "published": "on", "order": "1"},
+    )  # fmt: skip
+
+    assert response.status_code == 200
+    assert "同じ内容がすでに登録されています。" in response.content.decode()
+    assert DailyMission.objects.count() == 1
+
+
+def test_clerk_sets_the_unions_rank_threshold(client, staff, rich):
+    clerk = _clerk_client(client, staff)
+
+    response = clerk.post(
+        "/admin/wellness_missions/rankthreshold/add/", {"rank": "gold", "min_days": "12"}
+    )
+
+    assert response.status_code == 302
+    from wellness.missions import queries
+
+    assert queries.rank_thresholds(rich)["gold"] == 12
