@@ -40,7 +40,13 @@ from tests.checkup.factories import ColumnFactory
 from tests.eligibility.factories import CertificateFactory
 from tests.kosmo.test_admin_japanese import not_japanese
 from tests.notices.factories import BroadcastFactory, NoticeFactory
+from wellness.challenges.models import PresetChallenge, Stage
+from wellness.club import models as club
+from wellness.diary import models as diary
+from wellness.missions.models import BonusMission, DailyMission, Prize, RankThreshold
+from wellness.points import models as points
 from wellness.records.models import ItemOverride, StepImport
+from wellness.walking import models as walking
 
 # Union B's strings: every name, title, user ID and address of B holds one of these.
 B_MARKS = ("よそ", "yoso")
@@ -111,6 +117,61 @@ def _email_device(s: Side) -> EmailCodeDevice:
     device.name = f"{s.tag}のメール"
     device.save()
     return device
+
+
+def _stage(s: Side) -> Stage:
+    stage, _ = Stage.objects.get_or_create(union=s.union, name=f"{s.tag}のステージ")
+    return stage
+
+
+def _article(s: Side) -> club.Article:
+    supporter = club.Supporter.objects.create(
+        union=s.union, name=f"{s.tag}先生", title="管理栄養士", profile=f"{s.tag}の専門家です。"
+    )
+    return club.Article.objects.create(
+        union=s.union,
+        category=club.Category.HEALTHCARE,
+        title=f"{s.tag}の健康記事",
+        body=f"<p>{s.tag}の本文</p>",
+        supporter=supporter,
+    )
+
+
+def _point_item(s: Side) -> points.Item:
+    return points.Item.objects.create(
+        union=s.union, kind=points.Item.Kind.GOODS, name=f"{s.tag}のタオル", points=500, stock=3
+    )
+
+
+def _diary_post(s: Side) -> diary.DiaryPost:
+    post = diary.DiaryPost.objects.filter(union=s.union, author=s.insured).first()
+    return post or diary.DiaryPost.objects.create(
+        union=s.union, author=s.insured, body=f"{s.tag}の健康日記", token=uuid.uuid4()
+    )
+
+
+def _walking_event(s: Side) -> walking.WalkingEvent:
+    event, _ = walking.WalkingEvent.objects.get_or_create(
+        union=s.union,
+        title=f"{s.tag}の歩Fes.",
+        defaults={
+            "entry_start": dt.date(2026, 10, 1),
+            "entry_end": dt.date(2026, 10, 31),
+            "start_on": dt.date(2026, 11, 1),
+            "end_on": dt.date(2026, 11, 30),
+            "course": walking.Course.objects.create(union=s.union, name=f"{s.tag}の道"),
+        },
+    )
+    return event
+
+
+def _walking_team(s: Side) -> walking.Team:
+    team, _ = walking.Team.objects.get_or_create(
+        event=_walking_event(s),
+        name=f"{s.tag}チーム",
+        defaults={"emblem": walking.Emblem.SHOE, "code": f"{s.ascii[:4]}01"},
+    )
+    return team
 
 
 # One row of each registered model for a union's side; the row's texts carry the side's tag.
@@ -199,6 +260,108 @@ MAKERS: dict[str, Callable[[Side], object]] = {
     ),
     "wellness_records.StepImport": lambda s: StepImport.objects.create(
         person=s.insured, file_name=f"{s.ascii}_export.zip", source="apple"
+    ),
+    "wellness_challenges.Stage": _stage,
+    "wellness_challenges.PresetChallenge": lambda s: PresetChallenge.objects.create(
+        stage=_stage(s), title=f"{s.tag}のチャレンジ"
+    ),
+    "wellness_club.Article": _article,
+    "wellness_club.Supporter": lambda s: club.Supporter.objects.create(
+        union=s.union, name=f"{s.tag}医師", title="内科医", profile=f"{s.tag}の医師です。"
+    ),
+    "wellness_club.Tag": lambda s: club.Tag.objects.create(union=s.union, name=f"{s.tag}タグ"),
+    "wellness_club.StaffAction": lambda s: club.StaffAction.objects.create(
+        union=s.union,
+        staff=s.staff,
+        action=club.StaffAction.Action.CREATED,
+        subject="article",
+        subject_id=_article(s).pk,
+        title=f"{s.tag}の健康記事",
+    ),
+    "wellness_missions.DailyMission": lambda s: DailyMission.objects.create(
+        union=s.union, title=f"{s.tag}の歩数ミッション", action="steps", threshold=3000
+    ),
+    "wellness_missions.Prize": lambda s: Prize.objects.create(
+        union=s.union, game="lottery", name=f"{s.tag}賞", points=10
+    ),
+    # A rank's only text is the rank: the walk finds B's row by its ID, not by a mark.
+    "wellness_missions.RankThreshold": lambda s: RankThreshold.objects.create(
+        union=s.union, rank="gold", min_days=15
+    ),
+    "wellness_missions.BonusMission": lambda s: BonusMission.objects.create(
+        union=s.union,
+        kind=BonusMission.Kind.LIMITED,
+        title=f"{s.tag}のボーナスミッション",
+        action="steps",
+        target=100000,
+        points=50,
+        start_on=dt.date(2026, 11, 1),
+        end_on=dt.date(2026, 11, 30),
+    ),
+    "wellness_points.PointPolicy": lambda s: points.PointPolicy.objects.create(union=s.union),
+    "wellness_points.PointAccount": lambda s: points.PointAccount.objects.create(
+        person=s.insured, frozen=True, frozen_reason=f"{s.tag}の不正の疑い"
+    ),
+    "wellness_points.PointEntry": lambda s: points.PointEntry.objects.create(
+        person=s.insured,
+        kind=points.PointEntry.Kind.EARN,
+        points=10,
+        source="test",
+        key=f"{s.ascii}-1",
+        reason=f"{s.tag}のミッション達成",
+    ),
+    "wellness_points.Item": _point_item,
+    "wellness_points.Order": lambda s: points.Order.objects.create(
+        person=s.insured,
+        union=s.union,
+        item=_point_item(s),
+        token=f"{s.ascii}-order",
+        points=500,
+        status=points.Order.Status.ORDERED,
+        recipient_name=f"{s.tag}川 花子",
+        address=f"{s.tag}市1-1",
+    ),
+    "wellness_points.StaffAction": lambda s: points.StaffAction.objects.create(
+        union=s.union, staff=s.staff, person=s.insured, action="凍結", detail=f"{s.tag}の凍結"
+    ),
+    "wellness_diary.Participant": lambda s: diary.Participant.objects.create(
+        person=s.insured, union=s.union, terms_version="1.0", restriction_reason=f"{s.tag}の理由"
+    ),
+    "wellness_diary.DiaryPost": _diary_post,
+    "wellness_diary.Report": lambda s: diary.Report.objects.create(
+        union=s.union,
+        post=_diary_post(s),
+        reporter=s.dependent,
+        reason=diary.Report.Reason.ABUSE,
+    ),
+    "wellness_diary.ModerationAction": lambda s: diary.ModerationAction.objects.create(
+        union=s.union,
+        staff=s.staff,
+        action=diary.ModerationAction.Action.HIDE,
+        member=s.insured,
+        post_id_value=_diary_post(s).pk,
+        excerpt=f"{s.tag}の健康日記",
+        reason=f"{s.tag}への対応",
+    ),
+    "wellness_walking.Course": lambda s: walking.Course.objects.create(
+        union=s.union, name=f"{s.tag}の散歩道"
+    ),
+    "wellness_walking.WalkingEvent": _walking_event,
+    "wellness_walking.Team": _walking_team,
+    "wellness_walking.Entry": lambda s: walking.Entry.objects.create(
+        event=_walking_event(s),
+        person=s.insured,
+        nickname=f"{s.tag}さん",
+        team=_walking_team(s),
+        token=uuid.uuid4(),
+    ),
+    "wellness_walking.StaffAction": lambda s: walking.StaffAction.objects.create(
+        union=s.union,
+        staff=s.staff,
+        action=walking.StaffAction.Action.CHANGED,
+        event_title=f"{s.tag}の歩Fes.",
+        entry_id=1,
+        nickname=f"{s.tag}さん",
     ),
 }
 
