@@ -414,3 +414,16 @@ def test_staff_without_a_member_record_get_no_diary(client, rich):
     staff = factories.StaffFactory(username="staff_diary", union=rich)
     client.force_login(staff)
     assert client.get(TOP).status_code == 403
+
+
+def test_an_animated_gif_keeps_only_its_first_frame(taro_client, taro):
+    frames = [Image.new("RGB", (80, 60), colour) for colour in ((255, 0, 0), (0, 0, 255))] * 50
+    out = io.BytesIO()
+    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], duration=20, loop=0)
+
+    post = _post(taro_client, upload=SimpleUploadedFile("anim.gif", out.getvalue(), "image/gif"))
+
+    with post.image.open("rb") as stored, Image.open(stored) as image:
+        assert image.format == "PNG"
+        assert getattr(image, "n_frames", 1) == 1
+        assert image.convert("RGB").getpixel((10, 10)) == (255, 0, 0)
