@@ -50,6 +50,8 @@ NOT_A_PAGE = {
     "dependents:upload_file": "an uploaded file shown back to its member",
     "dependents:pledge": "POST only (the 誓約 of the survey's start)",
     "eligibility:notice_retry": "POST only (the 再作成 button)",
+    "wellness:missions_scratch_cell": "POST only (a cell of 歩いてスクラッチ)",
+    "wellness:missions_roulette": "POST only (the bingo's roulette)",
     "account_signup": "redirects to the login (no self sign-up)",
     "account_email": "redirects to the profile's e-mail change",
     "account_set_password": "redirects to the password change",
