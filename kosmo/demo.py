@@ -10,7 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils import timezone
+
+from kosmo import membership
 from kosmo.models import Household, Person, Union
+
+# Former members (資格喪失) of the rich union, dated from the day the demo is seeded: one
+# inside the union's window (signs in read-only, history up to the day before the 喪失日),
+# one past it (sign-in refused with the union's contact).
+FORMER_IN_WINDOW = "former_in_window"
+FORMER_CLOSED = "former_closed"
 
 
 @dataclass(frozen=True)
@@ -24,12 +33,13 @@ class DemoPerson:
     sex: str
     birth_date: dt.date
     username: str | None = None
+    former: str = ""  # FORMER_IN_WINDOW, FORMER_CLOSED or "" (covered)
 
 
 UNIONS = [
     {
         "slug": "kosmo",
-        "insurer_number": "06139999",
+        "insurer_number": "06139992",
         "name": "コスモ健康保険組合",
         "tier": Union.ContractTier.RICH,
         "domain": "kosmo.localhost",
@@ -42,7 +52,7 @@ UNIONS = [
     },
     {
         "slug": "sakura",
-        "insurer_number": "06130001",
+        "insurer_number": "06130009",
         "name": "さくら健康保険組合",
         "tier": Union.ContractTier.STANDARD,
         "domain": "sakura.localhost",
@@ -135,6 +145,32 @@ HOUSEHOLDS = {
                     M,
                     dt.date(1960, 12, 1),
                 ),
+                # Left the 扶養 two years ago (her own employer's insurance): account closed.
+                DemoPerson(
+                    "01",
+                    SPOUSE,
+                    "鈴木",
+                    "恵子",
+                    "スズキ",
+                    "ケイコ",
+                    F,
+                    dt.date(1963, 6, 10),
+                    "suzuki_keiko",
+                    FORMER_CLOSED,
+                ),
+                # Left the 扶養 a few months ago (a job of his own): read-only until March.
+                DemoPerson(
+                    "02",
+                    CHILD,
+                    "鈴木",
+                    "大輔",
+                    "スズキ",
+                    "ダイスケ",
+                    M,
+                    dt.date(1999, 9, 15),
+                    "suzuki_daisuke",
+                    FORMER_IN_WINDOW,
+                ),
             ],
         ),
     ],
@@ -212,8 +248,26 @@ def seed() -> dict[str, Union]:
     return unions
 
 
+def disqualified_on(union: Union, former: str, today: dt.date) -> dt.date | None:
+    """The demo 喪失日 of a former member, seen from `today`: inside the union's window, the
+    1st of a month up to five months back (some of the demo claims then fall after it);
+    past it, 1 April two years back."""
+    if former == FORMER_CLOSED:
+        return dt.date(today.year - 2, 4, 1)
+    if former != FORMER_IN_WINDOW:
+        return None
+    for back in range(5, -1, -1):
+        first = dt.date(today.year, today.month, 1)
+        month = first.month - back
+        lost = first.replace(year=first.year + (month - 1) // 12, month=(month - 1) % 12 + 1)
+        if membership.union_access_ends_on(union, lost) >= today:
+            return lost
+    return today
+
+
 def _seed_person(household: Household, address: str, demo: DemoPerson) -> None:
     insured = demo.relationship == SELF
+    lost = disqualified_on(household.union, demo.former, timezone.localdate())
     Person.objects.update_or_create(
         household=household,
         branch=demo.branch,
@@ -227,6 +281,8 @@ def _seed_person(household: Household, address: str, demo: DemoPerson) -> None:
             "sex": demo.sex,
             "birth_date": demo.birth_date,
             "qualified_on": max(demo.birth_date, dt.date(2015, 4, 1)),
+            "disqualified_on": lost,
+            "access_extended_until": None,
             "postal_code": "",
             "address": address,
         },

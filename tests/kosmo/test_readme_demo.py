@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from accounts.models import User
+from kosmo import membership
 from kosmo.models import Union
 
 README = Path(settings.BASE_DIR) / "README.md"
@@ -57,7 +58,9 @@ def test_every_account_the_readme_names_exists_and_signs_in(demo):
         user = User.objects.filter(username=user_id).first()
         assert user is not None, f"README names {user_id}, which seed_demo does not make"
         union = user.union or Union.objects.order_by("pk").first()  # the operator: any portal
-        assert _signs_in(user_id, password, union.domain), user_id
+        closed = user.person_id and membership.standing(user.person) is membership.Standing.CLOSED
+        # A former member past the union's window is named to show the refusal.
+        assert _signs_in(user_id, password, union.domain) is not closed, user_id
     assert named["k100000001"] == "Kari-pass-2026"  # the fresh account's own password
 
 
