@@ -187,7 +187,7 @@ class Order(models.Model):
         Item, verbose_name=_("交換商品"), on_delete=models.PROTECT, related_name="orders"
     )
     # The confirmation page's token: submitting 「この内容で申し込む」 twice orders once.
-    token = models.CharField(max_length=64)
+    token = models.CharField(_("申込トークン"), max_length=64)
     points = models.PositiveIntegerField(_("交換ポイント"))
     status = models.CharField(_("状態"), max_length=10, choices=Status.choices)
     ordered_at = models.DateTimeField(_("申込日時"), default=timezone.now)

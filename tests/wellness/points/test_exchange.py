@@ -223,3 +223,20 @@ def test_frozen_member_cannot_exchange(person, rich, staff):
     assert refused.value.message == (
         "ポイントが凍結されているため、交換できません。組合にお問い合わせください。"
     )
+
+
+def test_former_member_sees_why_they_cannot_exchange(points_client, person, rich):
+    give(person, 1000)
+    item = make_gift(rich, points=500)
+    person.disqualified_on = timezone.localdate() - dt.timedelta(days=1)
+    person.save()
+    reauthenticate(points_client)
+    response = points_client.post(confirm_url(item), {"token": "t"})
+    assert response.status_code == 403
+    assert not Order.objects.exists()
+
+
+def test_beat_runs_expiry_and_release(settings):
+    schedule = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "wellness.points.tasks.expire_points" in schedule
+    assert "wellness.points.tasks.release_held_exchanges" in schedule
