@@ -23,8 +23,7 @@ def on_records_saved(sender, person, item_key, dates, **kwargs) -> None:
     action = RECORD_ACTIONS.get(item_key)
     if action is None:
         return
-    for day in sorted(set(dates)):
-        services.record_activity(person=person, action=action, on=day)
+    services.record_activities(person=person, action=action, dates=list(dates))
 
 
 def on_article_read(sender, person, article, on, **kwargs) -> None:

@@ -47,17 +47,24 @@ def today(moment: dt.datetime | None = None) -> dt.date:
 
 
 def record_activity(*, person: Person, action: str, on: dt.date) -> None:
-    """A member did `action` on `on` (an event of another feature): note it once for the day,
-    then clear (and award) the daily missions of today and the bonus missions it completes.
-    Nothing happens for a union without the ミッション contract."""
+    """A member did `action` on `on` (an event of another feature): see `record_activities`."""
+    record_activities(person=person, action=action, dates=[on])
+
+
+def record_activities(*, person: Person, action: str, dates: list[dt.date]) -> None:
+    """A member did `action` on these dates (one event may carry many, e.g. a step import):
+    note each once, then clear (and award) today's daily missions if today is among them and
+    the bonus missions now complete. Nothing happens for a union without the ミッション
+    contract."""
     union = person.household.union
-    if not union.has_feature(FEATURE):
+    if not union.has_feature(FEATURE) or not dates:
         return
     Activity.objects.bulk_create(
-        [Activity(person=person, action=action, date=on)], ignore_conflicts=True
+        [Activity(person=person, action=action, date=day) for day in set(dates)],
+        ignore_conflicts=True,
     )
     day = today()
-    if on == day:
+    if day in dates:
         check_daily(person=person, union=union, day=day)
     check_bonus(person=person, union=union, day=day)
 

@@ -196,3 +196,15 @@ def test_a_bonus_mission_counts_days_not_events(rich, person, today, action):
     assert queries.bonus_progress(person, mission, today) == 2
     services.record_activity(person=person, action=action, on=today - dt.timedelta(days=1))
     assert BonusClear.objects.filter(mission=mission).count() == 1
+
+
+def test_a_month_of_steps_saved_at_once_notes_each_day_and_clears_today_once(
+    person, daily, today, django_capture_on_commit_callbacks
+):
+    values = {today - dt.timedelta(days=offset): Decimal(4000) for offset in range(30)}
+    with django_capture_on_commit_callbacks(execute=True):
+        record_services.record_values(person=person, item=SHIPPED_BY_KEY["steps"], values=values)
+
+    assert Activity.objects.filter(person=person, action=Action.STEPS).count() == 30
+    assert cleared(person, today) == {"歩数を記録する"}
+    assert len(daily_entries(person)) == 1
