@@ -42,6 +42,7 @@ from tests.kosmo.test_admin_japanese import not_japanese
 from tests.notices.factories import BroadcastFactory, NoticeFactory
 from wellness.challenges.models import PresetChallenge, Stage
 from wellness.club import models as club
+from wellness.club import services as club_services
 from wellness.diary import models as diary
 from wellness.missions.models import BonusMission, DailyMission, Prize, RankThreshold
 from wellness.points import models as points
@@ -270,13 +271,12 @@ MAKERS: dict[str, Callable[[Side], object]] = {
         union=s.union, name=f"{s.tag}医師", title="内科医", profile=f"{s.tag}の医師です。"
     ),
     "wellness_club.Tag": lambda s: club.Tag.objects.create(union=s.union, name=f"{s.tag}タグ"),
-    "wellness_club.StaffAction": lambda s: club.StaffAction.objects.create(
-        union=s.union,
+    # As the admin writes it: the changed fields are the form's (field names).
+    "wellness_club.StaffAction": lambda s: club_services.record_staff_action(
         staff=s.staff,
-        action=club.StaffAction.Action.CREATED,
-        subject="article",
-        subject_id=_article(s).pk,
-        title=f"{s.tag}の健康記事",
+        obj=_article(s).supporter,
+        action=club.StaffAction.Action.CHANGED,
+        changed_fields=["name", "title", "profile"],
     ),
     "wellness_missions.DailyMission": lambda s: DailyMission.objects.create(
         union=s.union, title=f"{s.tag}の歩数ミッション", action="steps", threshold=3000

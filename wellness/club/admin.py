@@ -2,7 +2,9 @@
 サポーター of the staff member's union; every change leaves a StaffAction row (the audit trail,
 read-only here). Members' favourites and read events are theirs and are not edited here."""
 
+from django.apps import apps
 from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -114,14 +116,56 @@ class TagAdmin(OwnUnionAdmin):
     search_fields = ["name"]
 
 
+class SubjectFilter(admin.SimpleListFilter):
+    title = _("対象")
+    parameter_name = "subject"
+
+    def lookups(self, request, model_admin):
+        return [
+            (model._meta.model_name, model._meta.verbose_name)
+            for model in (Article, Supporter, Tag)
+        ]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(subject=self.value()) if self.value() else queryset
+
+
 @admin.register(StaffAction)
 class StaffActionAdmin(UnionScopedAdmin):
     """The audit trail: append-only, written by the services."""
 
-    list_display = ["at", "staff", "action", "subject", "title", "changed_fields"]
-    list_filter = ["action", "subject"]
+    list_display = ["at", "staff", "action", "subject_name", "title", "changed"]
+    list_filter = ["action", SubjectFilter]
     list_select_related = ["staff"]
     date_hierarchy = "at"
+    # The row keeps the model and field names; staff read their Japanese names.
+    exclude = ["subject", "changed_fields"]
+    readonly_fields = ["subject_name", "changed"]
+
+    @admin.display(description=_("対象"), ordering="subject")
+    def subject_name(self, action):
+        model = self.subject_model(action)
+        return model._meta.verbose_name if model else action.subject
+
+    @admin.display(description=_("変更した項目"))
+    def changed(self, action):
+        model = self.subject_model(action)
+        names = [name for name in action.changed_fields.split(", ") if name]
+        return "、".join(str(self.field_name(model, name)) for name in names) or "-"
+
+    @staticmethod
+    def subject_model(action):
+        try:
+            return apps.get_model(StaffAction._meta.app_label, action.subject)
+        except LookupError:
+            return None
+
+    @staticmethod
+    def field_name(model, name):
+        try:
+            return model._meta.get_field(name).verbose_name if model else name
+        except FieldDoesNotExist:
+            return name
 
     def has_add_permission(self, request):
         return False
