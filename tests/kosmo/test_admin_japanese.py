@@ -52,12 +52,21 @@ ENGLISH = [
     "union",
     "household",
     "person",
+    "title",
+    "profile",
+    "article",
+    "supporter",
+    "nickname",
+    "team",
 ]
 ENGLISH_PATTERN = re.compile(
     r"(?<![\w@.-])(" + "|".join(re.escape(word) for word in ENGLISH) + r")(?![\w@-])",
     re.IGNORECASE,
 )
 ANSWER_CODES = re.compile(r"\b[a-z_]+=(yes|no|\d+)\b")
+# Product names the manual itself spells in Latin letters (the portal's, and the left menu's
+# 「MY HEALTH CLUB」 of manual §4-9): a section may carry them; any other English may not.
+PRODUCT_NAMES = ("KOSMO Web", "MY HEALTH CLUB")
 
 
 class VisibleText(HTMLParser):
@@ -210,10 +219,20 @@ def test_each_admin_section_has_a_japanese_name_of_its_own(demo_staff_client):
     sections = [app["name"] for app in demo_staff_client.get("/admin/").context["app_list"]]
 
     assert len(sections) == len(set(sections)), sections
-    assert not [
-        name for name in sections if re.search(r"[A-Za-z]{3,}", str(name).replace("KOSMO Web", ""))
-    ]
+    assert not [name for name in sections if re.search(r"[A-Za-z]{3,}", _without_products(name))]
     assert "ログイン用メールアドレス" in sections and "多要素認証" in sections
+
+
+def _without_products(name) -> str:
+    text = str(name)
+    for product in PRODUCT_NAMES:
+        text = text.replace(product, "")
+    return text
+
+
+def test_a_product_name_is_no_pass_for_english_beside_it():
+    assert _without_products("MY HEALTH CLUB") == ""
+    assert re.search(r"[A-Za-z]{3,}", _without_products("MY HEALTH CLUB articles"))
 
 
 def test_a_security_event_is_named_with_its_japan_time(db):
@@ -233,3 +252,30 @@ def test_a_payment_is_named_with_its_month_and_benefit(db):
     payment = BenefitPaymentFactory(paid_month=dt.date(2026, 10, 1))
 
     assert str(payment) == "2026年10月 インフルエンザ予防接種補助金"
+
+
+def test_an_audit_row_names_the_changed_fields_in_japanese(client, db):
+    from wellness.club import services
+    from wellness.club.models import StaffAction, Supporter
+
+    union = factories.UnionFactory(domain="testserver")
+    staff = factories.StaffFactory(union=union)
+    staff.user_permissions.add(
+        Permission.objects.get(codename="view_staffaction", content_type__app_label="wellness_club")
+    )
+    supporter = Supporter.objects.create(union=union, name="佐藤", title="医師", profile="内科")
+    action = services.record_staff_action(
+        staff=staff, obj=supporter, action=StaffAction.Action.CHANGED,
+        changed_fields=["name", "title", "profile"],
+    )  # fmt: skip
+    factories.staff_login(client, staff)
+
+    listing = visible_text(client.get("/admin/wellness_club/staffaction/").content.decode())
+    page = visible_text(
+        client.get(f"/admin/wellness_club/staffaction/{action.pk}/change/").content.decode()
+    )
+
+    for text in (listing, page):
+        assert "氏名、肩書・専門分野、プロフィール" in text
+        assert "スペシャルサポーター" in text
+        assert "supporter" not in text and "profile" not in text
