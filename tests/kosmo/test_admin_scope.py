@@ -48,6 +48,7 @@ from wellness.missions.models import BonusMission, DailyMission, Prize, RankThre
 from wellness.points import models as points
 from wellness.records.models import ItemOverride, StepImport
 from wellness.walking import models as walking
+from wellness.walking import services as walking_services
 
 # Union B's strings: every name, title, user ID and address of B holds one of these.
 B_MARKS = ("よそ", "yoso")
@@ -271,7 +272,7 @@ MAKERS: dict[str, Callable[[Side], object]] = {
         union=s.union, name=f"{s.tag}医師", title="内科医", profile=f"{s.tag}の医師です。"
     ),
     "wellness_club.Tag": lambda s: club.Tag.objects.create(union=s.union, name=f"{s.tag}タグ"),
-    # As the admin writes it: the changed fields are the form's (field names).
+    # Audit rows as the admin writes them: the changed fields are the form's (field names).
     "wellness_club.StaffAction": lambda s: club_services.record_staff_action(
         staff=s.staff,
         obj=_article(s).supporter,
@@ -355,13 +356,16 @@ MAKERS: dict[str, Callable[[Side], object]] = {
         team=_walking_team(s),
         token=uuid.uuid4(),
     ),
-    "wellness_walking.StaffAction": lambda s: walking.StaffAction.objects.create(
-        union=s.union,
+    "wellness_walking.StaffAction": lambda s: walking_services.record_staff_action(
         staff=s.staff,
+        entry=walking.Entry.objects.create(
+            event=_walking_event(s),
+            person=s.dependent,
+            nickname=f"{s.tag}ジュニア",
+            token=uuid.uuid4(),
+        ),
         action=walking.StaffAction.Action.CHANGED,
-        event_title=f"{s.tag}の歩Fes.",
-        entry_id=1,
-        nickname=f"{s.tag}さん",
+        changed_fields=["nickname", "team"],
     ),
 }
 

@@ -3,7 +3,9 @@ entries. Every staff change to an entry leaves a StaffAction row in the same tra
 audit trail, read-only here). Stamps and ranking snapshots are not edited by hand."""
 
 from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from kosmo.admin import UnionScopedAdmin, UnionScopedInlineMixin, is_deployment_admin
 from wellness.walking import queries, services
@@ -111,9 +113,17 @@ class EntryAdmin(UnionScopedAdmin):
 class StaffActionAdmin(UnionScopedAdmin):
     """The audit trail: append-only, written by the services."""
 
-    list_display = ["at", "staff", "action", "event_title", "nickname", "changed_fields"]
+    list_display = ["at", "staff", "action", "event_title", "nickname", "changed"]
     list_filter = ["action"]
     list_select_related = ["staff"]
+    # The row keeps the entry's field names; staff read their Japanese names.
+    exclude = ["changed_fields"]
+    readonly_fields = ["changed"]
+
+    @admin.display(description=_("変更した項目"))
+    def changed(self, action):
+        names = [name for name in action.changed_fields.split(", ") if name]
+        return "、".join(str(field_name(Entry, name)) for name in names) or "-"
 
     def has_add_permission(self, request):
         return False
@@ -123,3 +133,10 @@ class StaffActionAdmin(UnionScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def field_name(model, name: str):
+    try:
+        return model._meta.get_field(name).verbose_name
+    except FieldDoesNotExist:
+        return name
