@@ -66,9 +66,11 @@ def seed(unions: dict[str, Union]) -> list[str]:
         .select_related("union", "person")
         .order_by("union__insurer_number", "username")
     ):
+        lost = user.person.disqualified_on
+        former = f", 資格喪失日 {lost:%Y/%m/%d}" if lost else ""
         lines.append(
             f"  {user.union.name}  {user.username:<15} {user.display_name}"
-            f" ({user.person.get_role_display()}, 初回ログイン済み)"
+            f" ({user.person.get_role_display()}, 初回ログイン済み{former})"
         )
     lines.append(
         f"  {fresh.union.name}  {fresh.username:<15} {fresh.display_name}"

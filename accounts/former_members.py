@@ -4,8 +4,11 @@
   message naming the union's contact, after the password has proved right (like a lock).
 - A session of an account that has since closed is signed out at its next request and shown
   the same message (`FormerMemberMiddleware`).
-- A former member inside the window reads their history; a view that starts something new
-  (a survey, points) is wrapped in `active_member_required` and shows them why not.
+- A former member inside the window reads their history (filtered up to their last covered
+  day by the apps' member queries) and is told so on every page; a view that starts something
+  new (a survey, points) is wrapped in `active_member_required` and shows them why not.
+- Read-only is kept in one place, `FormerMemberMiddleware`: a former member's POST is refused
+  with a Japanese message unless its URL is in `WRITABLE_WHEN_FORMER`.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -26,6 +30,33 @@ from kosmo.membership import Standing
 
 CLOSED_STATUS = 403
 READ_ONLY_STATUS = 403
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+# What a former member may still post (by URL name): signing in and out with its second
+# factor, the first-login steps and the terms (signing in needs them), their password, the
+# idle-timeout keepalive, and a PDF of their history (a job row, read-like). Anything else —
+# settings, e-mail, login methods, uploads, surveys, the 資格情報のお知らせ (it certifies a
+# coverage they no longer have) — is refused.
+WRITABLE_WHEN_FORMER = frozenset(
+    {
+        "account_login",
+        "account_logout",
+        "account_reauthenticate",
+        "accounts:first_login_identity",
+        "accounts:first_login_email",
+        "accounts:first_login_user_id",
+        "accounts:first_login_password",
+        "accounts:terms",
+        "accounts:change_password",
+        "accounts:keepalive",
+        "mfa:authenticate",
+        "mfa:reauthenticate",
+        "mfa:reauthenticate_factor",
+        "medical:statement_pdf",
+        "benefits:notice_pdf",
+        "checkup:table_pdf",
+        "document_retry",
+    }
+)
 
 
 def closed_messages(user) -> list[str]:
@@ -52,20 +83,63 @@ def refuse_if_closed(user) -> None:
 
 
 class FormerMemberMiddleware:
-    """Signs out a session whose account has closed since it signed in, and tells why."""
+    """Signs out a session whose account has closed since it signed in, and tells why; keeps
+    a former member's account read-only (a POST outside `WRITABLE_WHEN_FORMER` is refused)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest):
         member = getattr(request, "member", None)
-        if member is not None and membership.standing(member) is Standing.CLOSED:
+        if member is None:
+            return self.get_response(request)
+        state = membership.standing(member)
+        if state is Standing.CLOSED:
             lines = closed_messages(request.user)
             logout(request)
             return render(
                 request, "accounts/account_closed.html", {"lines": lines}, status=CLOSED_STATUS
             )
+        if (
+            state is Standing.FORMER
+            and request.method not in SAFE_METHODS
+            and not _writable(request.path_info)
+        ):
+            return render(
+                request,
+                "accounts/former_member_read_only.html",
+                {**read_only_context(member), "write": True},
+                status=READ_ONLY_STATUS,
+            )
         return self.get_response(request)
+
+
+def _writable(path: str) -> bool:
+    try:
+        return resolve(path).view_name in WRITABLE_WHEN_FORMER
+    except Resolver404:
+        return False
+
+
+def read_only_context(member) -> dict:
+    """The dates a former member's notices name: the 喪失日, the last day of their history and
+    the last day they may sign in."""
+    return {
+        "lost": _date(member.disqualified_on),
+        "history_until": _date(membership.history_until(member)),
+        "ends": _date(membership.access_ends_on(member)),
+    }
+
+
+def former_member(request: HttpRequest) -> dict:
+    """Context processor: `former_member` (the dates above) for the banner on every page of a
+    former member inside the window; absent for everyone else."""
+    member = getattr(request, "member", None)
+    if member is None or member.disqualified_on is None:
+        return {}
+    if membership.standing(member) is not Standing.FORMER:
+        return {}
+    return {"former_member": read_only_context(member)}
 
 
 def active_member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -79,11 +153,7 @@ def active_member_required(view: Callable[..., HttpResponse]) -> Callable[..., H
             return render(
                 request,
                 "accounts/former_member_read_only.html",
-                {
-                    "lost": _date(member.disqualified_on),
-                    "history_until": _date(membership.history_until(member)),
-                    "ends": _date(membership.access_ends_on(member)),
-                },
+                read_only_context(member),
                 status=READ_ONLY_STATUS,
             )
         return view(request, *args, **kwargs)

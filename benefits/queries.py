@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Max, QuerySet, Sum
+from django.db.models import Max, Q, QuerySet, Sum
 
 from accounts.models import User
 from benefits.models import BenefitPayment, BenefitType
-from kosmo import fiscal_years
+from kosmo import fiscal_years, membership
 from kosmo.models import Union
 
 
@@ -24,6 +24,13 @@ def payments(
 ) -> QuerySet[BenefitPayment]:
     """The payments `user` may see, optionally of one 対象者 and one 給付種別."""
     queryset = BenefitPayment.objects.visible_to(user)
+    # A former member's: up to the month of their last covered day, by 診療年月 (the care
+    # paid for) or, without one, by 支給年月.
+    until = membership.history_month_until(user.person) if user.person_id else None
+    if until is not None:
+        queryset = queryset.filter(
+            Q(service_month__lte=until) | Q(service_month__isnull=True, paid_month__lte=until)
+        )
     if person_id is not None:
         queryset = queryset.filter(person_id=person_id)
     if benefit_type_id is not None:

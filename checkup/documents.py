@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from checkup import queries
 from checkup.criteria import Rules
-from kosmo import documents
+from kosmo import documents, membership
 from kosmo.models import DocumentJob, Person
 from kosmo.pdf import render_pdf
 
@@ -23,7 +23,8 @@ def render_table(job: DocumentJob) -> documents.Rendered:
     person = Person.objects.visible_to(job.owner).get(pk=job.params["person"])
     union = job.owner.union
     issued_on = timezone.localdate()
-    table = queries.results_table(person, Rules.for_union(union))
+    until = membership.history_until(job.owner.person)
+    table = queries.results_table(person, Rules.for_union(union), until=until)
     pdf = render_pdf(
         "checkup/table_pdf.html",
         {"table": table, "person": person, "union": union, "issued_on": issued_on},

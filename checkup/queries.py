@@ -71,13 +71,15 @@ class Table:
         )
 
 
-def recent_checkups(person: Person, limit: int = TABLE_EXAMS) -> list[Checkup]:
-    """The person's newest checkups with their results: two queries."""
-    return list(
-        Checkup.objects.filter(person=person)
-        .order_by("-exam_date")
-        .prefetch_related("results")[:limit]
-    )
+def recent_checkups(
+    person: Person, limit: int = TABLE_EXAMS, *, until: dt.date | None = None
+) -> list[Checkup]:
+    """The person's newest checkups with their results: two queries. `until`: a former
+    member's last covered day (`kosmo.membership.history_until`); later exams are not shown."""
+    checkups = Checkup.objects.filter(person=person)
+    if until is not None:
+        checkups = checkups.filter(exam_date__lte=until)
+    return list(checkups.order_by("-exam_date").prefetch_related("results")[:limit])
 
 
 def _values(rules: Rules, checkup: Checkup) -> dict[str, tuple[str, object]]:
@@ -90,9 +92,15 @@ def _values(rules: Rules, checkup: Checkup) -> dict[str, tuple[str, object]]:
     return values
 
 
-def results_table(person: Person, rules: Rules, exams: list[Checkup] | None = None) -> Table:
+def results_table(
+    person: Person,
+    rules: Rules,
+    exams: list[Checkup] | None = None,
+    *,
+    until: dt.date | None = None,
+) -> Table:
     """CHK-1: items × the five latest exams, grouped as the manual, each cell judged."""
-    exams = recent_checkups(person) if exams is None else exams
+    exams = recent_checkups(person, until=until) if exams is None else exams
     per_exam = [_values(rules, exam) for exam in exams]
     present = set().union(*per_exam) if per_exam else set()
     groups = []
@@ -144,9 +152,11 @@ class Assessment:
         return rows
 
 
-def latest_assessment(person: Person, rules: Rules) -> Assessment | None:
+def latest_assessment(
+    person: Person, rules: Rules, *, until: dt.date | None = None
+) -> Assessment | None:
     """The newest checkup and its evaluation: two queries (none if no checkup)."""
-    [checkup] = recent_checkups(person, limit=1) or [None]
+    [checkup] = recent_checkups(person, limit=1, until=until) or [None]
     if checkup is None:
         return None
     return Assessment(
@@ -213,13 +223,14 @@ class History:
 CHART_WIDTH, CHART_HEIGHT, CHART_MARGIN = 600, 200, 24
 
 
-def item_history(person: Person, rules: Rules, item: Item) -> History:
+def item_history(
+    person: Person, rules: Rules, item: Item, *, until: dt.date | None = None
+) -> History:
     """Every value of `item` for `person`, judged, with chart coordinates: one query."""
-    results = (
-        CheckupResult.objects.filter(checkup__person=person, item_code=item.code)
-        .select_related("checkup")
-        .order_by("-checkup__exam_date")
-    )
+    results = CheckupResult.objects.filter(checkup__person=person, item_code=item.code)
+    if until is not None:
+        results = results.filter(checkup__exam_date__lte=until)
+    results = results.select_related("checkup").order_by("-checkup__exam_date")
     rows = [
         Point(r.checkup.exam_date, r.value, rules.judge(item, person.sex, item.parse(r.value)))
         for r in results

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from checkup import documents, queries
 from checkup.criteria import Rules
 from kosmo import documents as kosmo_documents
+from kosmo import membership
 from kosmo.access import feature_required, member_required
 from kosmo.scoping import visible_persons
 
@@ -18,6 +19,11 @@ def _person(request: HttpRequest, person_id: str | None):
     """(the chosen person, every person the member may pick): a 404 outside the household."""
     persons = visible_persons(request.user)
     return queries.chosen_person(request.member, persons, person_id), persons
+
+
+def _until(request: HttpRequest):
+    """A former member's results up to their last covered day (None while covered)."""
+    return membership.history_until(request.member)
 
 
 def _context(request: HttpRequest, **extra) -> dict:
@@ -34,7 +40,7 @@ def index(request: HttpRequest) -> HttpResponse:
     """CHK-1 健診結果一覧表: items × the five latest exams, out-of-range cells marked."""
     context = _context(request)
     rules = Rules.for_union(request.union)
-    context["table"] = queries.results_table(context["person"], rules)
+    context["table"] = queries.results_table(context["person"], rules, until=_until(request))
     return render(request, "checkup/index.html", context)
 
 
@@ -48,7 +54,7 @@ def item(request: HttpRequest, key: str) -> HttpResponse:
         raise Http404("no such item")
     context = _context(request)
     context.update(
-        history=queries.item_history(context["person"], rules, found),
+        history=queries.item_history(context["person"], rules, found, until=_until(request)),
         category=rules.category_of(key),
     )
     return render(request, "checkup/item.html", context)
@@ -72,7 +78,7 @@ def rich(request: HttpRequest) -> HttpResponse:
     """CHK-2 健診結果情報 (リッチ版): 総合評価, category grades, メタボ判定, 保健指導レベル."""
     context = _context(request)
     rules = Rules.for_union(request.union)
-    assessment = queries.latest_assessment(context["person"], rules)
+    assessment = queries.latest_assessment(context["person"], rules, until=_until(request))
     context.update(
         assessment=assessment,
         columns=queries.recommended_columns(request.union, assessment),
@@ -94,7 +100,7 @@ def referral(request: HttpRequest) -> HttpResponse:
     """医療機関受診案内: the latest checkup's items at or past the 受診勧奨判定値."""
     context = _context(request)
     rules = Rules.for_union(request.union)
-    assessment = queries.latest_assessment(context["person"], rules)
+    assessment = queries.latest_assessment(context["person"], rules, until=_until(request))
     context["assessment"] = assessment
     context["rows"] = assessment.referral_rows(rules, context["person"].sex) if assessment else []
     return render(request, "checkup/referral.html", context)

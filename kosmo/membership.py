@@ -81,3 +81,10 @@ def history_until(person: Person) -> dt.date | None:
     if person.disqualified_on is None:
         return None
     return person.disqualified_on - dt.timedelta(days=1)
+
+
+def history_month_until(person: Person) -> dt.date | None:
+    """The last 診療年月 / 支給年月 (the 1st of its month) a former member sees: the month of
+    the last covered day. A 喪失日 on the 1st hides that month; on the 2nd it shows it."""
+    last = history_until(person)
+    return last.replace(day=1) if last else None

@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "kosmo.context_processors.portal",
                 "accounts.context_processors.session",
+                "accounts.former_members.former_member",
             ],
         },
     },

@@ -41,6 +41,7 @@ from signxml import CanonicalizationMethod, DigestAlgorithm, SignatureMethod, XM
 
 from kosmo.models import Person, Union
 from kosmo.spreadsheets import csv_writer, safe_cell
+from medical import queries
 from medical.models import CareType, Claim, EtaxSigningCredential
 
 if TYPE_CHECKING:
@@ -307,7 +308,7 @@ def build_notice(user: User, *, year: int, state: UnionState | None = None) -> N
     person = user.person
     union = person.household.union
     claims = (
-        Claim.objects.visible_to(user)
+        queries.claims(user)
         .filter(service_month__gte=dt.date(year, 1, 1), service_month__lte=dt.date(year, 12, 1))
         .select_related("person")
         .only(  # what a notice line reads, nothing more

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.db.models import Max, QuerySet, Subquery, Sum
 
 from accounts.models import User
-from kosmo import fiscal_years
+from kosmo import fiscal_years, membership
 from kosmo.models import Person
 from kosmo.money import to_yen
 from medical.models import Claim, PrescriptionLine
@@ -30,9 +30,17 @@ class Totals:
 
 
 def claims(user: User, *, person_id: int | None = None) -> QuerySet[Claim]:
-    queryset = Claim.objects.visible_to(user)
+    """The claims `user` may see: a former member's only up to the month of their last
+    covered day (`kosmo.membership.history_month_until`)."""
+    return _scoped(Claim.objects.visible_to(user), user, person_id)
+
+
+def _scoped(queryset: QuerySet, user: User, person_id: int | None) -> QuerySet:
     if person_id is not None:
         queryset = queryset.filter(person_id=person_id)
+    until = membership.history_month_until(user.person) if user.person_id else None
+    if until is not None:
+        queryset = queryset.filter(service_month__lte=until)
     return queryset
 
 
@@ -157,10 +165,7 @@ class PrescriptionStatement:
 
 
 def prescriptions(user: User, *, person_id: int | None = None) -> QuerySet[PrescriptionLine]:
-    queryset = PrescriptionLine.objects.visible_to(user)
-    if person_id is not None:
-        queryset = queryset.filter(person_id=person_id)
-    return queryset
+    return _scoped(PrescriptionLine.objects.visible_to(user), user, person_id)
 
 
 def latest_prescription_month(user: User) -> dt.date | None:
