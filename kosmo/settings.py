@@ -407,7 +407,6 @@ LOGGING = {
         # A Redis outage: one line a minute (with the count of the others), not one a request.
         "kosmo.cache": {"filters": ["once_a_minute"]},
         "kosmo.queue": {"filters": ["once_a_minute"]},
-        "kosmo.queue": {"filters": ["once_a_minute"]},
         "django.db.backends": {"level": "INFO"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
