@@ -59,7 +59,8 @@ def test_seed_demo_can_run_twice(db, capsys):
         Person.objects.count(),
         User.objects.count(),
     )
-    assert counts == (2, 5, 11, 12)  # 8 members, 2 clerks, 1 union admin, 1 operator
+    # 10 members (2 of them former members, 資格喪失), 2 clerks, 1 union admin, 1 operator
+    assert counts == (2, 5, 13, 14)
     output = capsys.readouterr().out
     assert "yamada_taro" in output and "Kosmo-demo-2026" in output
     kosmo = Union.objects.get(slug="kosmo")
