@@ -245,7 +245,8 @@ def unblock(request: HttpRequest, person_pk: int) -> HttpResponse:
         services.unblock(blocker=request.member, blocked_id=row.blocked_id)
         messages.success(request, _("ブロックを解除しました。"))
         return redirect("wellness:diary_blocks")
-    return render(request, "wellness/diary/unblock.html", {"block": row})
+    # Not `block`: inside {% block %} that name is the template block (for block.super).
+    return render(request, "wellness/diary/unblock.html", {"row": row})
 
 
 @diary_page

@@ -327,6 +327,15 @@ def test_block_hides_the_users_posts_and_unblock_shows_them(taro_client, taro, k
     assert "けんの散歩" in _html(taro_client.get(TOP))
 
 
+def test_the_unblock_confirmation_names_the_blocked_member(taro_client, taro, ken):
+    Block.objects.create(blocker=taro.person, blocked=ken.person)
+
+    confirm = _html(taro_client.get(f"{TOP}blocks/{ken.person.pk}/unblock/"))
+
+    assert "けんさんのブロックを解除しますか？" in confirm
+    assert Block.objects.exists()
+
+
 def test_blocking_is_only_for_the_blocker(client, taro, ken, dependent):
     join(dependent.person, "はなこ")
     make_post(ken.person, body="けんの散歩")
