@@ -21,7 +21,9 @@ def seed(unions: dict[str, Union]) -> list[str]:
     persons = Person.objects.filter(household__union__in=unions.values()).select_related(
         "household"
     )
-    persons = list(persons)
+    # A former member (資格喪失) holds no certificate: it would certify coverage they lost.
+    EligibilityCertificate.objects.filter(person__in=persons.exclude(disqualified_on=None)).delete()
+    persons = list(persons.filter(disqualified_on=None))
     for person in persons:
         key = (
             slugs[person.household.union_id],
