@@ -53,8 +53,9 @@ MEMBER_USERNAME = "yamada_taro"  # the demo member of `manage.py seed_demo`
 UNION_HOST = "kosmo.localhost"  # the demo union "kosmo" is served at this host name
 BASELINE = "healthz"
 HEADLINE = "home_member"
-# wellness: bench/wellness_import.py; roster: bench/import_persons.py
-SUITES = ("all", "web", "medical", "wellness", "roster")
+# wellness: bench/wellness_import.py; roster: bench/import_persons.py;
+# walking: bench/walking_ranking.py
+SUITES = ("all", "web", "medical", "wellness", "roster", "walking")
 SHOWN_PERCENTILES = (50, 95, 99)  # the table's columns; the JSON has p90 too
 BUSY_WARNING = 0.05  # other work's share of the CPUs above which the table warns
 
@@ -344,6 +345,14 @@ def run_roster_import(args: argparse.Namespace) -> int:
     return subprocess.run([*command, "--rows", str(args.roster_rows)], check=False).returncode
 
 
+def run_walking_ranking() -> int:
+    """bench/walking_ranking.py in a process of its own (it sets Django up on its database):
+    the 歩Fes. ranking refresh for 100,000 entrants; its exit status (1: goal missed)."""
+    return subprocess.run(
+        [sys.executable, str(BENCH_DIR / "walking_ranking.py")], check=False
+    ).returncode
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks; the exit status described in the module docstring."""
     args = parse_args(argv)
@@ -351,6 +360,8 @@ def main(argv: list[str] | None = None) -> int:
         return wellness_import.main([])
     if args.suite == "roster":
         return run_roster_import(args)
+    if args.suite == "walking":
+        return run_walking_ranking()
     signal.signal(signal.SIGTERM, _exit_on_sigterm)  # so the server is stopped on `kill` too
     config = GunicornConfig(
         workers=args.workers,
@@ -408,6 +419,8 @@ def main(argv: list[str] | None = None) -> int:
         wellness_import.main([])  # the step import's rows/s and peak RSS (issue 21)
         print()
         run_roster_import(args)  # 加入者台帳: rows/s against COPY (issue 19)
+        print()
+        run_walking_ranking()  # 歩Fes.: the ranking refresh for 100,000 entrants (issue 23)
     if data["errors"]:
         print(f"\nbench: {data['errors']} requests failed", file=sys.stderr)
         if log_tail:
