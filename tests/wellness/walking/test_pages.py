@@ -23,6 +23,9 @@ from wellness.walking.models import CheerStamp, Entry, Team
 
 pytestmark = pytest.mark.django_db
 TOP = "/wellness/walking/"
+# The ranking page after a warm-up request: its 5 reads of 歩Fes. tables (event, entry, rows,
+# my rank, team rank) and 2 of the portal (the signed-in member), at any number of entrants.
+RANKING_PAGE_QUERIES = 7
 
 
 def _text(response) -> str:
@@ -225,6 +228,29 @@ def test_the_ranking_page_takes_the_same_queries_for_10_or_40_entrants(
     # their own clock, so they are left out of the comparison.
     assert _walking_queries(many) == _walking_queries(few)
     assert len(_walking_queries(few)) == 10  # 5 a page: event, entry, rows, my rank, team rank
+
+
+@pytest.mark.parametrize("view", [{}, {"view": "team"}])
+def test_the_ranking_page_takes_exactly_the_same_number_of_queries_for_10_or_40_entrants(
+    member_client, insured, event, union, today, view, django_assert_num_queries
+):
+    """The whole page, portal lookups included, after a warm-up request (the union and session
+    caches filled): the same count at both sizes."""
+    url = f"{TOP}{event.pk}/ranking/"
+    _ranked_event(event, insured, union, today, 10)
+    member_client.get(url, view)
+    with django_assert_num_queries(RANKING_PAGE_QUERIES):
+        page = _text(member_client.get(url, view))
+    assert "あなたの順位" in page or "チームの順位" in page
+    for index in range(30):
+        person = member_of(union, f"追加{index}")
+        make_entry(event, person, f"追加{index}", None)
+        steps(person, today, 100 * index)
+    services.refresh_rankings(event=event)
+    member_client.get(url, view)
+    with django_assert_num_queries(RANKING_PAGE_QUERIES):
+        page = _text(member_client.get(url, view))
+    assert ("Aチーム" if view else "追加29") in page
 
 
 def _walking_queries(captured) -> list[str]:
