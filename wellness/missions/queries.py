@@ -55,17 +55,25 @@ def steps_today(person: Person, day: dt.date) -> int | None:
     return records.steps_on(person, day)
 
 
-def daily_missions(person: Person, union: Union, day: dt.date) -> list[DailyRow]:
+# `steps` not given: daily_missions reads the day's steps itself when a mission needs them.
+STEPS_UNREAD = object()
+
+
+def daily_missions(
+    person: Person, union: Union, day: dt.date, steps: object = STEPS_UNREAD
+) -> list[DailyRow]:
     """The union's published daily missions, each cleared (its row exists) and met (the
-    member's activities of `day` satisfy it now). Three queries, four with a steps mission."""
+    member's activities of `day` satisfy it now). Three queries, four with a steps mission
+    unless the caller already read the day's `steps` (the TOP page's block)."""
     missions = list(DailyMission.objects.filter(union=union, published=True))
     cleared = set(
         DailyClear.objects.filter(person=person, date=day).values_list("mission_id", flat=True)
     )
     done = set(Activity.objects.filter(person=person, date=day).values_list("action", flat=True))
-    steps = None
-    if any(mission.action == Action.STEPS for mission in missions):
-        steps = steps_today(person, day)
+    if steps is STEPS_UNREAD:
+        steps = None
+        if any(mission.action == Action.STEPS for mission in missions):
+            steps = steps_today(person, day)
     rows = []
     for mission in missions:
         if mission.action == Action.STEPS:

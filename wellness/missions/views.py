@@ -32,9 +32,10 @@ def mission_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
     return member_required(feature_required(FEATURE)(view))
 
 
-def daily_context(member, union, day) -> dict:
-    """The day's missions with the page each leads to, and the ポイントくじ's state."""
-    rows = queries.daily_missions(member, union, day)
+def daily_context(member, union, day, steps=queries.STEPS_UNREAD) -> dict:
+    """The day's missions with the page each leads to, and the ポイントくじ's state (`steps`:
+    the day's steps when the caller has read them)."""
+    rows = queries.daily_missions(member, union, day, steps)
     for row in rows:
         feature, url_name = ACTION_PAGES.get(row.mission.action, (None, None))
         row.url_name = url_name if feature and union.has_feature(feature) else None

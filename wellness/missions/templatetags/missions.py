@@ -18,11 +18,12 @@ def missions_block(context) -> dict:
     if member is None or union is None or not union.has_feature(services.FEATURE):
         return {"shown": False}
     day = services.today()
+    today_steps = queries.steps_today(member, day)  # read once: 「今日の歩数」 and the missions
     shown = {
         "shown": True,
-        **daily_context(member, union, day),
+        **daily_context(member, union, day, today_steps),
         "monthly": queries.monthly(member, union, day),
-        "today_steps": queries.steps_today(member, day),
+        "today_steps": today_steps,
         "show_points": union.has_feature("points"),
     }
     if shown["show_points"]:
