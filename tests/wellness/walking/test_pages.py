@@ -24,7 +24,7 @@ from wellness.walking.models import CheerStamp, Entry, Team
 pytestmark = pytest.mark.django_db
 TOP = "/wellness/walking/"
 # The ranking page after a warm-up request: its 5 reads of 歩Fes. tables (event, entry, rows,
-# my rank, team rank) and 2 of the portal (the signed-in member), at any number of entrants.
+# my rank, team rank) and 2 of the portal (the session, the user), at any number of entrants.
 RANKING_PAGE_QUERIES = 7
 
 
