@@ -11,7 +11,6 @@ import importlib.util
 import json
 import logging
 import os
-import re
 import shutil
 import signal
 import socket
@@ -23,6 +22,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from kombu.exceptions import OperationalError
 
 from accounts.ratelimits import UNAVAILABLE
 from kosmo import outage
@@ -364,50 +364,31 @@ def test_a_killed_workers_task_comes_back_only_after_the_longest_task_could_have
     assert options["socket_connect_timeout"] == settings.REDIS_CONNECT_TIMEOUT
 
 
-@pytest.fixture
-def unreachable_broker(settings, redis_server):
-    """Tasks published to the private Redis as in production (not eagerly), which is then
-    stopped: every publish meets a broker that is down."""
+def test_a_task_the_broker_cannot_take_runs_its_fallback_and_raises_nothing(
+    db, redis_server, settings, django_capture_on_commit_callbacks
+):
+    """kosmo.queueing: with the broker down, publishing gives up (OperationalError) and the
+    fallback runs (a mail is delivered in the request); without one, nothing is raised (a PDF
+    job stays queued for the beat's sweep). The connection is the task's own, so the suite's
+    shared producer pools are left alone."""
+    from kombu import Connection
+
     from kosmo.celery import app
+    from kosmo.queueing import queue_on_commit
+    from kosmo.tasks import requeue_overdue_documents
 
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    eager, original = app.conf.task_always_eager, app.conf.broker_url
-    app.conf.task_always_eager = False
-    app.conf.broker_url = redis_server.url
-    with app.pool.acquire(block=True) as conn:
-        conn.release()
+    app.conf.task_always_eager = False  # put back by the autouse fixture
     redis_server.stop()
-    yield
-    app.conf.broker_url, app.conf.task_always_eager = original, eager
-
-
-def test_a_sign_in_code_is_mailed_while_the_broker_is_down(
-    unreachable_broker, client, insured, mailoutbox, django_capture_on_commit_callbacks
-):
-    client.post("/accounts/login/", {"login": insured.username, "password": factories.PASSWORD})
-    with django_capture_on_commit_callbacks(execute=True):
-        page = client.get("/mfa/authenticate/")
-
-    assert page.status_code == 200
-    assert "受信したワンタイムパスワードを入力してください。" in page.content.decode()
-    [message] = mailoutbox  # delivered in the request: no worker could take it
-    code = re.search(r"\b(\d{6})\b", message.body).group(1)
-    response = client.post("/mfa/authenticate/", {"method": "email", "code": code})
-    assert response.url == "/"
-
-
-def test_a_pdf_asked_for_while_the_broker_is_down_stays_queued_for_the_sweep(
-    unreachable_broker, insured, django_capture_on_commit_callbacks
-):
-    from eligibility.queries import NOTICE_KIND
-    from kosmo import documents
-    from kosmo.models import DocumentJob
+    down = Connection(redis_server.url, transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS)
+    ran = []
 
     with django_capture_on_commit_callbacks(execute=True):
-        job = documents.request_document(
-            owner=insured, kind=NOTICE_KIND, params={"person": insured.person.pk}
+        queue_on_commit(
+            requeue_overdue_documents.s().set(connection=down),
+            fallback=lambda: ran.append("delivered here"),
         )
+        queue_on_commit(requeue_overdue_documents.s().set(connection=down))
 
-    job.refresh_from_db()
-    assert job.state == DocumentJob.State.PENDING  # no 500; the beat queues it again
-    assert job.attempts == 0
+    assert ran == ["delivered here"]
+    with pytest.raises(OperationalError):  # the publish itself really fails
+        requeue_overdue_documents.s().set(connection=down).apply_async()
