@@ -442,6 +442,27 @@ def _private_storage():
 DOCUMENT_MAX_ATTEMPTS = 3
 
 
+class StaffAuditRecord(models.Model):
+    """What every audit row of staff actions holds: the union, the staff member (kept as
+    NULL once their account is gone) and when. Each app's audit model adds what was done
+    to what (wellness: club, diary, points, walking)."""
+
+    union = models.ForeignKey(
+        Union, verbose_name=_("健康保険組合"), on_delete=models.CASCADE, related_name="+"
+    )
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作した職員"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("日時"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
 class DocumentJob(models.Model):
     """A document (PDF) rendered in the background for one account: the page reads this row,
     never Celery. pending → running → ready | failed; failed can be retried.

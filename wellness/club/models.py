@@ -5,7 +5,6 @@ events the weekly and monthly rankings are counted from; staff changes leave an 
 from __future__ import annotations
 
 import nh3
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -13,7 +12,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from kosmo.models import Person, Union
+from kosmo.models import Person, StaffAuditRecord, Union
 
 # What staff HTML may keep: text structure, links, tables and images; no scripts, styles,
 # frames, forms or event handlers (nh3/ammonia drops them with their content).
@@ -270,7 +269,7 @@ class ReadEvent(models.Model):
         return f"{self.article_id} {self.read_on}"
 
 
-class StaffAction(models.Model):
+class StaffAction(StaffAuditRecord):
     """The audit trail of staff content: who created, changed or deleted which article or
     supporter, and when (written by services.record_staff_action in the same transaction)."""
 
@@ -279,22 +278,11 @@ class StaffAction(models.Model):
         CHANGED = "changed", _("変更")
         DELETED = "deleted", _("削除")
 
-    union = models.ForeignKey(
-        Union, verbose_name=_("健康保険組合"), on_delete=models.CASCADE, related_name="+"
-    )
-    staff = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作した職員"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
     action = models.CharField(_("操作"), max_length=16, choices=Action.choices)
     subject = models.CharField(_("対象"), max_length=30)
     subject_id = models.BigIntegerField(_("対象ID"))
     title = models.CharField(_("タイトル・氏名"), max_length=120)
     changed_fields = models.CharField(_("変更した項目"), max_length=300, blank=True)
-    at = models.DateTimeField(_("日時"), default=timezone.now)
 
     class Meta:
         verbose_name = _("記事の操作履歴")

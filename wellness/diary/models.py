@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kosmo.models import Person, Union, _private_storage
+from kosmo.models import Person, StaffAuditRecord, Union, _private_storage
 
 POST_MAX_LENGTH = 500
 TERMS_VERSION = "1.0"
@@ -164,7 +163,7 @@ class Report(models.Model):
         return f"{self.get_reason_display()}: {self.post}"
 
 
-class ModerationAction(models.Model):
+class ModerationAction(StaffAuditRecord):
     """The audit trail: every staff action on a post or a member (written by the services in
     the same transaction)."""
 
@@ -176,16 +175,6 @@ class ModerationAction(models.Model):
         RESTRICT = "restrict", _("投稿を制限")
         LIFT = "lift", _("制限を解除")
 
-    union = models.ForeignKey(
-        Union, verbose_name=_("健康保険組合"), on_delete=models.CASCADE, related_name="+"
-    )
-    staff = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作した職員"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
     action = models.CharField(_("操作"), max_length=16, choices=Action.choices)
     member = models.ForeignKey(
         Person, verbose_name=_("対象の会員"), on_delete=models.SET_NULL, null=True, related_name="+"
@@ -193,7 +182,6 @@ class ModerationAction(models.Model):
     post_id_value = models.BigIntegerField(_("投稿ID"), null=True, blank=True)
     excerpt = models.CharField(_("投稿内容（抜粋）"), max_length=100, blank=True)
     reason = models.CharField(_("理由"), max_length=200, blank=True)
-    at = models.DateTimeField(_("日時"), default=timezone.now)
 
     class Meta:
         verbose_name = _("健康日記の操作履歴")

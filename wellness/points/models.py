@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kosmo.models import Person, Union
+from kosmo.models import Person, StaffAuditRecord, Union
 
 
 class PointPolicy(models.Model):
@@ -226,26 +226,15 @@ class Order(models.Model):
         return f"{self.item} ({self.ordered_at:%Y/%m/%d})"
 
 
-class StaffAction(models.Model):
+class StaffAction(StaffAuditRecord):
     """The audit trail of staff changes to a member's points (an adjustment, a freeze) and to
     orders (fulfilment); written in the same transaction by services."""
 
-    union = models.ForeignKey(
-        Union, verbose_name=_("健康保険組合"), on_delete=models.CASCADE, related_name="+"
-    )
-    staff = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作した職員"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
     person = models.ForeignKey(
         Person, verbose_name=_("会員"), on_delete=models.CASCADE, related_name="+"
     )
     action = models.CharField(_("操作"), max_length=40)
     detail = models.CharField(_("内容"), max_length=300, blank=True)
-    at = models.DateTimeField(_("日時"), default=timezone.now)
 
     class Meta:
         verbose_name = _("ポイントの操作履歴")

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kosmo.models import Person, Union
+from kosmo.models import Person, StaffAuditRecord, Union
 
 
 class Emblem(models.TextChoices):
@@ -260,29 +259,18 @@ class TeamRank(models.Model):
         return f"{self.rank}"
 
 
-class StaffAction(models.Model):
+class StaffAction(StaffAuditRecord):
     """The audit trail of staff changes to entries (written in the same transaction)."""
 
     class Action(models.TextChoices):
         CHANGED = "changed", _("変更")
         DELETED = "deleted", _("削除")
 
-    union = models.ForeignKey(
-        Union, verbose_name=_("健康保険組合"), on_delete=models.CASCADE, related_name="+"
-    )
-    staff = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作した職員"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
     action = models.CharField(_("操作"), max_length=16, choices=Action.choices)
     event_title = models.CharField(_("イベント"), max_length=80)
     entry_id = models.BigIntegerField(_("エントリーID"))
     nickname = models.CharField(_("ニックネーム"), max_length=20)
     changed_fields = models.CharField(_("変更した項目"), max_length=300, blank=True)
-    at = models.DateTimeField(_("日時"), default=timezone.now)
 
     class Meta:
         verbose_name = _("エントリーの操作履歴")
