@@ -85,3 +85,47 @@ def parse_database_url(url: str, *, base_dir: Path) -> dict:
         "CONN_MAX_AGE": 60,
         "CONN_HEALTH_CHECKS": True,
     }
+
+
+def file_storages(*, private_root: Path) -> tuple[dict, dict]:
+    """STORAGES["default"] and STORAGES["private"]: the local file system, or one
+    S3-compatible bucket when AWS_STORAGE_BUCKET_NAME is set (kosmo/storage.py; README,
+    "Running on several hosts"): public media under public/, private files under private/,
+    no ACL on any object (the bucket's own private policy applies)."""
+    bucket = env_str("AWS_STORAGE_BUCKET_NAME")
+    if not bucket:
+        return (
+            {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            {
+                "BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": private_root, "base_url": None},
+            },
+        )
+    from botocore.config import Config
+
+    s3 = {
+        "bucket_name": bucket,
+        "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,  # MinIO, RGW, R2; unset: AWS
+        "region_name": env_str("AWS_S3_REGION_NAME") or None,
+        "access_key": env_str("AWS_ACCESS_KEY_ID") or None,  # unset: the host's IAM role
+        "secret_key": env_str("AWS_SECRET_ACCESS_KEY") or None,
+        "addressing_style": env_str("AWS_S3_ADDRESSING_STYLE") or None,  # "path" for MinIO
+        "default_acl": None,  # never public-read
+        "file_overwrite": False,  # a second file of the same name gets a new name
+        "client_config": Config(
+            connect_timeout=env_float("AWS_S3_CONNECT_TIMEOUT", 2.0),
+            read_timeout=env_float("AWS_S3_READ_TIMEOUT", 10.0),
+            retries={"max_attempts": env_int("AWS_S3_MAX_ATTEMPTS", 2), "mode": "standard"},
+            signature_version="s3v4",
+        ),
+    }
+    return (
+        {
+            "BACKEND": "kosmo.storage.PublicMediaS3Storage",
+            "OPTIONS": {**s3, "location": "public", "querystring_auth": False},
+        },
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {**s3, "location": "private"},
+        },
+    )

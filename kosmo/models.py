@@ -431,9 +431,10 @@ class OutboundEmail(models.Model):
 
 
 def _private_storage():
-    from django.core.files.storage import storages
+    """The private storage, lazily: it follows STORAGES["private"] (kosmo.storage)."""
+    from kosmo.storage import private_storage
 
-    return storages["private"]
+    return private_storage
 
 
 # Renders a job may start after the member asked (workers lost mid-render are re-queued by

@@ -9,7 +9,15 @@ from pathlib import Path
 from celery.schedules import crontab
 from whitenoise.compress import Compressor
 
-from kosmo.env import env_bool, env_float, env_int, env_list, env_str, parse_database_url
+from kosmo.env import (
+    env_bool,
+    env_float,
+    env_int,
+    env_list,
+    env_str,
+    file_storages,
+    parse_database_url,
+)
 from kosmo.outage import connection_class
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -299,12 +307,13 @@ WHITENOISE_USE_FINDERS = True  # serve from the app folders too when collectstat
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private_media")))
+# Every stored file goes through STORAGES (kosmo/storage.py): the local folders above, or one
+# S3-compatible bucket when AWS_STORAGE_BUCKET_NAME is set (README, "Running on several
+# hosts"): public media under public/, private files under private/, no ACL on any object.
+_public_storage, _private_storage = file_storages(private_root=PRIVATE_MEDIA_ROOT)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
-    },
+    "default": _public_storage,
+    "private": _private_storage,
     # Fingerprinted, compressed copies (WhiteNoise serves them gzip/brotli with a year's
     # Cache-Control) once collectstatic has written them: the image and `make bench` set
     # STATIC_MANIFEST; a checkout that never ran collectstatic (`make run`, tests) serves the

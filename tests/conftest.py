@@ -9,6 +9,8 @@ from kosmo.celery import app as celery_app
 from kosmo.models import Person, Union
 from tests import factories
 
+pytest_plugins = ["tests.s3"]  # s3_endpoint, s3_storages: a real S3 API on localhost
+
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
@@ -35,12 +37,8 @@ def _eager_celery_and_clean_cache():
 
 
 @pytest.fixture(autouse=True)
-def _private_media_in_a_temporary_folder(settings, tmp_path, monkeypatch):
+def _private_media_in_a_temporary_folder(settings, tmp_path):
     """Generated files never land in the working tree."""
-    from django.core.files.storage import storages
-
-    from kosmo.models import DocumentJob
-
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private_media"
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
@@ -50,7 +48,6 @@ def _private_media_in_a_temporary_folder(settings, tmp_path, monkeypatch):
             "OPTIONS": {"location": settings.PRIVATE_MEDIA_ROOT, "base_url": None},
         },
     }
-    monkeypatch.setattr(DocumentJob._meta.get_field("file"), "storage", storages["private"])
 
 
 @pytest.fixture
