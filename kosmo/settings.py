@@ -213,6 +213,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "wellness.points.tasks.release_held_exchanges",
         "schedule": 300,
     },
+    # 健康日記: pictures held at 「投稿内容を確認する」 whose post was never sent, after a day.
+    "diary-purge-abandoned-images": {
+        "task": "wellness.diary.tasks.purge_abandoned_images",
+        "schedule": crontab(minute=20),
+    },
     # 歩Fes.: the ranking snapshot of events under way (idempotent: a rewrite from the steps).
     "walking-refresh-rankings": {
         "task": "wellness.walking.tasks.refresh_rankings",

@@ -6,7 +6,6 @@ import io
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
@@ -14,17 +13,10 @@ from PIL import Image
 from pypdf import PdfWriter
 
 from dependents import demo, services
-from dependents.models import DependentSurvey, SurveyTarget, Upload
+from dependents.models import SurveyTarget
 from tests import factories
 
 TRANSFER_FORM = b"%PDF-1.4\n% the union's transfer form\n"
-
-
-@pytest.fixture(autouse=True)
-def _uploads_in_the_temporary_private_media(_private_media_in_a_temporary_folder, monkeypatch):
-    """Survey uploads and forms go to the test's private folder, like DocumentJob files."""
-    for model, name in ((Upload, "file"), (DependentSurvey, "transfer_form")):
-        monkeypatch.setattr(model._meta.get_field(name), "storage", storages["private"])
 
 
 def make_survey(union, **dates):

@@ -5,25 +5,18 @@ real JPEG, each checked on the page listing what will be submitted, then 提出�
 import re
 
 import pytest
-from django.core.files.storage import storages
 from PIL import Image
 from playwright.sync_api import expect
 from pypdf import PdfReader, PdfWriter
 
 from accounts import demo as account_demo
-from dependents.models import DependentSurvey, SurveyTarget, Upload
+from dependents.models import SurveyTarget, Upload
 from tests.e2e.steps import sign_in_with_email_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 INCOME = "収入を証明する書類(課税(非課税)証明書)"
 STUDENT = "在学証明書または学生証の写し"
-
-
-@pytest.fixture(autouse=True)
-def _survey_files_in_the_temporary_private_media(_private_media_in_a_temporary_folder, monkeypatch):
-    for model, name in ((Upload, "file"), (DependentSurvey, "transfer_form")):
-        monkeypatch.setattr(model._meta.get_field(name), "storage", storages["private"])
 
 
 @pytest.fixture

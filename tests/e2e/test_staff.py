@@ -6,22 +6,15 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.files.storage import storages
 from playwright.sync_api import expect
 
 from accounts import demo as account_demo
-from dependents.models import DependentSurvey, SurveyTarget, Upload
+from dependents.models import SurveyTarget
 from tests.e2e.steps import latest_code, sign_in_with_email_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CLERK_ADDRESS = "staff.kosmo@example.jp"
-
-
-@pytest.fixture(autouse=True)
-def _survey_files_in_the_temporary_private_media(_private_media_in_a_temporary_folder, monkeypatch):
-    for model, name in ((Upload, "file"), (DependentSurvey, "transfer_form")):
-        monkeypatch.setattr(model._meta.get_field(name), "storage", storages["private"])
 
 
 def test_clerk_approves_a_dependent_and_the_member_sees_it(page, demo_portal, browser, viewport):

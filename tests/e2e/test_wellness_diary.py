@@ -6,24 +6,15 @@ with a photo, the other likes it, blocks the author and unblocks from the ブロ
 import io
 
 import pytest
-from django.core.files.storage import storages
 from PIL import Image
 from playwright.sync_api import expect
 
 from accounts import demo as account_demo
 from tests.e2e.conftest import VIEWPORTS
 from tests.e2e.steps import sign_in_with_email_code
-from wellness.diary.models import DiaryPost, Like, PendingImage, Report
+from wellness.diary.models import Like, Report
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _diary_images_in_the_temporary_private_folder(
-    _private_media_in_a_temporary_folder, monkeypatch
-):
-    for model in (DiaryPost, PendingImage):
-        monkeypatch.setattr(model._meta.get_field("image"), "storage", storages["private"])
 
 
 def _photo(tmp_path):

@@ -4,6 +4,7 @@ ModerationAction row in the same transaction and tells the member through MY mai
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.core.exceptions import ValidationError
@@ -60,6 +61,23 @@ def discard_image(*, person: Person, token: uuid.UUID) -> None:
     for pending in PendingImage.objects.filter(token=token, person=person):
         pending.image.delete(save=False)
         pending.delete()
+
+
+# A held picture whose post was never sent (the member left the confirm page) is removed
+# from the store after this long: the confirm step takes minutes, not a day.
+PENDING_IMAGE_LIFETIME = dt.timedelta(days=1)
+
+
+def purge_abandoned_images(now: dt.datetime | None = None) -> int:
+    """Remove held pictures older than PENDING_IMAGE_LIFETIME, file and row (a beat job);
+    returns how many."""
+    cutoff = (now or timezone.now()) - PENDING_IMAGE_LIFETIME
+    count = 0
+    for pending in PendingImage.objects.filter(created_at__lte=cutoff):
+        pending.image.delete(save=False)
+        pending.delete()
+        count += 1
+    return count
 
 
 @transaction.atomic

@@ -2,22 +2,12 @@ import io
 import uuid
 
 import pytest
-from django.core.files.storage import storages
 from PIL import Image
 
 from kosmo.models import Union
 from notices.models import Profile
 from wellness.diary import services
-from wellness.diary.models import DiaryPost, PendingImage
-
-
-@pytest.fixture(autouse=True)
-def _diary_images_in_the_temporary_private_folder(
-    _private_media_in_a_temporary_folder, monkeypatch
-):
-    # The storage callable ran when the model loaded: point the fields at the test's folder.
-    for model in (DiaryPost, PendingImage):
-        monkeypatch.setattr(model._meta.get_field("image"), "storage", storages["private"])
+from wellness.diary.models import DiaryPost
 
 
 @pytest.fixture
