@@ -45,7 +45,9 @@ bench-frontend: install bench/node_modules/.package-lock.json
 bench/node_modules/.package-lock.json: bench/package-lock.json
 	npm ci --prefix bench --no-audit --no-fund
 
-# The compose services' commands, runnable outside Docker (worker and beat against REDIS_URL).
+# The compose services' commands, runnable outside Docker (worker and beat against REDIS_URL;
+# beat keeps no file: kosmo/beat.py holds a lock and the last runs in Redis, so a second beat
+# stands by).
 serve: install
 	$(BIN)/gunicorn --config docker/gunicorn.conf.py kosmo.wsgi
 
@@ -53,7 +55,7 @@ worker: install
 	$(BIN)/celery -A kosmo worker --loglevel=INFO
 
 beat: install
-	$(BIN)/celery -A kosmo beat --loglevel=INFO --schedule=/tmp/kosmo-celerybeat-schedule
+	$(BIN)/celery -A kosmo beat --loglevel=INFO
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache bench/node_modules

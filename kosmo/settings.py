@@ -225,6 +225,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "options": {"expires": 900},
     },
 }
+# One beat per deployment (kosmo/beat.py): a beat sends only while it holds a lock in the
+# broker's Redis, renewed every third of BEAT_LOCK_SECONDS; a second beat stands by and takes
+# over once a dead holder's lock has expired. No schedule file: the entries' last runs are
+# kept in Redis beside the lock.
+CELERY_BEAT_SCHEDULER = "kosmo.beat:LockedScheduler"
+BEAT_LOCK_SECONDS = env_float("BEAT_LOCK_SECONDS", 30)
 
 # --- Authentication ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
