@@ -2,7 +2,8 @@
 FROM python:3.11-slim-bookworm
 
 # PYTHONPATH: pyproject installs no packages, so the code runs from /app whatever the cwd.
-# MEDIA_ROOT, PRIVATE_MEDIA_ROOT: mount volumes there (docker-compose.yml does).
+# MEDIA_ROOT, PRIVATE_MEDIA_ROOT: the files when no S3 store is set (AWS_STORAGE_BUCKET_NAME;
+# docker-compose.yml sets one), and where `move_files_to_store` reads an old volume from.
 # WEB_CONCURRENCY: gunicorn's default worker count; 2 × cores + 1 for the 2-core target.
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -31,7 +32,7 @@ RUN apt-get update \
 # A home of its own, so fontconfig can keep its cache; /app itself stays root-owned.
 RUN groupadd --gid 1000 kosmo \
     && useradd --uid 1000 --gid kosmo --create-home --shell /usr/sbin/nologin kosmo \
-    && install -d -o kosmo -g kosmo -m 0750 /data/media /data/private_media /data/beat
+    && install -d -o kosmo -g kosmo -m 0750 /data/media /data/private_media
 
 WORKDIR /app
 
