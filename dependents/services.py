@@ -31,6 +31,7 @@ from dependents.models import (
 from dependents.queries import ANSWERS_EVENT, TargetState, added_after_submission
 from kosmo.mail import send_templated_mail
 from kosmo.models import Person, Union
+from kosmo.storage import store_errors
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -156,7 +157,8 @@ def add_upload(*, state: TargetState, document: rules.RequiredDocument, file, us
         uploaded_by=user,
     )
     # The stored name is random: the member's file name never reaches the file system.
-    upload.file.save(f"{uuid.uuid4().hex}.{files.EXTENSIONS[kind]}", file, save=False)
+    with store_errors():  # the store unreachable: no row, the member's form comes back
+        upload.file.save(f"{uuid.uuid4().hex}.{files.EXTENSIONS[kind]}", file, save=False)
     upload.save()
     _event(target, user, "書類アップロード", f"{document.name}: {upload.original_name}")
     return upload
@@ -172,7 +174,8 @@ def delete_upload(*, upload: Upload, user: User) -> None:
     storage = upload.file.storage
     _event(target, user, "書類削除", f"{upload.document}: {upload.original_name}")
     upload.delete()
-    transaction.on_commit(lambda: storage.delete(name))
+    # robust: a store that is down leaves the file behind (logged), not the member an error
+    transaction.on_commit(lambda: storage.delete(name), robust=True)
 
 
 def _check_submittable(target: SurveyTarget, state: TargetState) -> None:

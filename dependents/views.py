@@ -23,6 +23,7 @@ from dependents.models import Upload
 from kosmo import documents as kosmo_documents
 from kosmo import downloads
 from kosmo.access import feature_required, member_required
+from kosmo.storage import STORE_DOWN_UPLOAD, StoreUnavailable, open_stored
 
 FEATURE = "dependent_survey"
 INQUIRY_LIMITED = gettext_lazy(
@@ -241,7 +242,7 @@ def required_documents_pdf(
 
 def _file_response(field_file, filename: str, content_type: str, *, inline: bool) -> FileResponse:
     response = FileResponse(
-        field_file.open("rb"),
+        open_stored(field_file.storage, field_file.name),  # 404 if gone, 503 if unreachable
         as_attachment=not inline,
         filename=filename,
         content_type=content_type,
@@ -296,6 +297,8 @@ def upload(request: HttpRequest, household: queries.HouseholdSurvey, pk: int) ->
             )
         except ValidationError as error:
             form.add_error(None, error)
+        except StoreUnavailable:
+            form.add_error("file", STORE_DOWN_UPLOAD)
         else:
             messages.success(request, _("書類をアップロードしました。"))
             return redirect("dependents:upload", pk)

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from kosmo.models import DOCUMENT_MAX_ATTEMPTS, DocumentJob
 from kosmo.queueing import queue_on_commit
+from kosmo.storage import StoreUnavailable, store_errors
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +33,9 @@ DEFAULT_QUEUE_WAIT = dt.timedelta(minutes=2)
 MAX_ATTEMPTS = DOCUMENT_MAX_ATTEMPTS
 # Stored on a job that lost its last allowed attempt (for staff; the member sees 「再試行」).
 TIMED_OUT = "{attempts}回作成を試みましたが、時間内に終わりませんでした。"
+# A render whose file the store could not take waits this long, queued, before the beat's
+# sweep queues it again (kosmo.storage: the store unreachable).
+STORE_RETRY_WAIT = dt.timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -229,7 +233,8 @@ def complete(job: DocumentJob, rendered: Rendered, *, now: dt.datetime | None = 
     (this one's lease was taken over) or the job ended meanwhile: then the file is dropped
     and False returned, so a late worker never overwrites a newer attempt's result."""
     now = now or timezone.now()
-    job.file.save(rendered.fallback, ContentFile(rendered.content), save=False)
+    with store_errors():
+        job.file.save(rendered.fallback, ContentFile(rendered.content), save=False)
     saved = _this_attempt(job).update(
         state=DocumentJob.State.READY,
         file=job.file.name,
@@ -239,9 +244,26 @@ def complete(job: DocumentJob, rendered: Rendered, *, now: dt.datetime | None = 
         deadline=None,
     )
     if not saved:
-        job.file.delete(save=False)
+        with store_errors():
+            job.file.delete(save=False)
         return False
     return True
+
+
+def wait_for_store(job: DocumentJob, *, now: dt.datetime | None = None) -> bool:
+    """An attempt whose file the store could not take: the job is queued again with a
+    deadline STORE_RETRY_WAIT away, so the beat's sweep renders it once more then (or the
+    member's 「再試行」 sooner). The attempt is not counted: the attempts limit is for
+    renders that ran out of time, and a store that is down for an hour must not fail the
+    job. Unless a later attempt has started or the job ended meanwhile."""
+    now = now or timezone.now()
+    return bool(
+        _this_attempt(job).update(
+            state=DocumentJob.State.PENDING,
+            attempts=F("attempts") - 1,
+            deadline=now + STORE_RETRY_WAIT,
+        )
+    )
 
 
 def fail(job: DocumentJob, error: Exception, *, now: dt.datetime | None = None) -> bool:
@@ -270,7 +292,12 @@ def run(job_id: int) -> str:
     except Exception as error:
         fail(job, error)
         raise
-    return "ready" if complete(job, rendered) else "superseded"
+    try:
+        return "ready" if complete(job, rendered) else "superseded"
+    except StoreUnavailable:
+        wait_for_store(job)
+        logger.warning("document job %s: the file store is unavailable, queued again", job.pk)
+        return "waiting for the store"
 
 
 def purge_expired(now: dt.datetime | None = None) -> int:
@@ -278,7 +305,11 @@ def purge_expired(now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     count = 0
     for job in DocumentJob.objects.filter(state=DocumentJob.State.READY, expires_at__lte=now):
-        job.file.delete(save=False)
+        try:
+            with store_errors():
+                job.file.delete(save=False)
+        except StoreUnavailable:
+            break  # the store is down: this job and the rest are removed at the next run
         job.delete()
         count += 1
     return count

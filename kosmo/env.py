@@ -112,6 +112,9 @@ def file_storages(*, private_root: Path) -> tuple[dict, dict]:
         "addressing_style": env_str("AWS_S3_ADDRESSING_STYLE") or None,  # "path" for MinIO
         "default_acl": None,  # never public-read
         "file_overwrite": False,  # a second file of the same name gets a new name
+        # A file read from the bucket (a download, a health-data export of up to 2 GB) is
+        # copied to a temporary file: in memory up to this size, on the node's disk beyond.
+        "max_memory_size": env_int("AWS_S3_MAX_MEMORY_SIZE", 8 * 1024 * 1024),
         "client_config": Config(
             connect_timeout=env_float("AWS_S3_CONNECT_TIMEOUT", 2.0),
             read_timeout=env_float("AWS_S3_READ_TIMEOUT", 10.0),

@@ -3,6 +3,7 @@ from django.contrib.auth import logout
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
+from kosmo.storage import StoreUnavailable
 from kosmo.tenancy import belongs_to, resolve_union
 from kosmo.views import bad_request
 
@@ -18,6 +19,8 @@ SERVED_WITHOUT_UNION = (
     "/branding.css",
     "/" + settings.MEDIA_URL.lstrip("/"),
 )
+
+STORE_RETRY_AFTER_SECONDS = 60
 
 
 class UnionMiddleware:
@@ -81,3 +84,22 @@ class PrivateCacheMiddleware:
 def _declared_public(response) -> bool:
     directives = response.get("Cache-Control", "").split(",")
     return "public" in {directive.split("=")[0].strip().lower() for directive in directives}
+
+
+class StoreUnavailableMiddleware:
+    """A file the store cannot give or take right now (kosmo.storage.StoreUnavailable):
+    the portal's Japanese 503 page, not a traceback. Views that take an upload catch it
+    themselves and show their form again with what the member entered."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, StoreUnavailable):
+            return None
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = str(STORE_RETRY_AFTER_SECONDS)
+        return response

@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "accounts.middleware.IdleTimeoutMiddleware",
     "accounts.middleware.FirstLoginMiddleware",
     "mfa.middleware.StaffSecondFactorMiddleware",
+    # A file the store cannot give right now: the Japanese 503 page (kosmo.storage).
+    "kosmo.middleware.StoreUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "kosmo.urls"

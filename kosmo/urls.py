@@ -2,7 +2,6 @@ from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from kosmo import views
 
@@ -36,10 +35,7 @@ urlpatterns = [
     path("checkup/", include("checkup.urls")),
     path("wellness/", include("wellness.urls")),
     path("admin/", admin.site.urls),
-    # Public media only (logos, profile images); private media has its own authorising views.
-    re_path(
-        rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
-        serve,
-        {"document_root": settings.MEDIA_ROOT},
-    ),
+    # Public media only (logos, profile images), from STORAGES["default"] (a local folder or
+    # the bucket); private media has its own authorising views.
+    re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", views.media, name="media"),
 ]

@@ -1,5 +1,7 @@
-from pathlib import PurePath
+import mimetypes
+from pathlib import PurePath, PurePosixPath
 
+from django.core.files.storage import storages
 from django.http import (
     FileResponse,
     Http404,
@@ -11,11 +13,12 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from kosmo import documents, downloads, readiness
 from kosmo.access import member_required
 from kosmo.models import DocumentJob
+from kosmo.storage import open_stored
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -84,7 +87,8 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
     job = _own_job(request, pk)
     if job.state != DocumentJob.State.READY or not job.file:
         raise Http404("not ready")
-    response = FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
+    stored = open_stored(job.file.storage, job.file.name)  # 404 if gone, 503 if unreachable
+    response = FileResponse(stored, as_attachment=True, filename=job.filename)
     # The stored file keeps the ASCII name (a suffix if taken): the name for old clients.
     fallback = PurePath(job.file.name).name
     response["Content-Disposition"] = downloads.attachment(job.filename, fallback=fallback)
@@ -98,3 +102,33 @@ def document_retry(request: HttpRequest, pk: int) -> HttpResponse:
     """「再試行」 of a failed or overdue job; anything else is left and its page shown."""
     job = documents.retry(_own_job(request, pk))
     return redirect("document_status", job.pk)
+
+
+# Public media a browser may show in the page (the pictures Pillow checked: logos, club
+# images, profile images); anything else is downloaded, never rendered as a page of the portal.
+SHOWN_MEDIA_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
+# Public media names are never reused while the file exists (file_overwrite is off, profile
+# images get a random name each time); a day lets a deleted picture leave caches soon enough.
+MEDIA_MAX_AGE = 24 * 60 * 60
+
+
+@require_safe
+def media(request: HttpRequest, path: str) -> FileResponse:
+    """Public media (MEDIA_URL) from STORAGES["default"], on one host's disk or in the
+    bucket: the bucket is never public, the portal streams the file."""
+    name = PurePosixPath(path)
+    if not path or name.is_absolute() or ".." in name.parts or "\\" in path:
+        raise Http404("not a media name")
+    stored = open_stored(storages["default"], str(name))
+    content_type = mimetypes.guess_type(name.name)[0]
+    shown = content_type in SHOWN_MEDIA_TYPES
+    response = FileResponse(
+        stored,
+        content_type=content_type if shown else "application/octet-stream",
+        as_attachment=not shown,
+        filename=name.name,
+    )
+    response["Cache-Control"] = f"public, max-age={MEDIA_MAX_AGE}"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 import uuid
+from contextlib import suppress
 
 from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from kosmo.storage import STORE_DOWN_UPLOAD, StoreUnavailable, store_errors
 from notices import services
 from notices.models import Profile
 
@@ -164,9 +166,23 @@ class ProfileForm(forms.ModelForm):
             profile.image.save(processed.name, processed, save=False)
         if commit:
             profile.save()
-            if old:  # the replaced picture is gone once the new one is stored
-                profile.image.storage.delete(old)
+            # The replaced picture goes once the new one is stored; a store that fails here
+            # leaves it behind (logged), not the member's new picture unsaved.
+            if old:
+                with suppress(StoreUnavailable), store_errors():
+                    profile.image.storage.delete(old)
         return profile
+
+    def save_or_keep(self) -> Profile | None:
+        """save(); or, when the store cannot take the picture, nothing saved and the form
+        kept with STORE_DOWN_UPLOAD beside the picture (the nickname and introduction stay
+        as entered) and None returned."""
+        try:
+            with store_errors():
+                return self.save()
+        except StoreUnavailable:
+            self.add_error("image", STORE_DOWN_UPLOAD)
+            return None
 
 
 class EmailPreferenceForm(forms.Form):

@@ -85,8 +85,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         person=request.member
     )
     form = ProfileForm(request.POST or None, request.FILES or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.is_valid() and form.save_or_keep():
         messages.success(request, _("プロフィールを保存しました。"))
         return redirect("notices:profile")
     return render(

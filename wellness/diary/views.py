@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kosmo.access import feature_required, member_required
+from kosmo.storage import STORE_DOWN_UPLOAD, StoreUnavailable, open_stored, store_errors
 from notices.models import Profile
 from wellness.diary import images, queries, services
 from wellness.diary.forms import DiaryProfileForm, PostForm, ReportForm, TermsForm
@@ -72,8 +73,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         return redirect("wellness:diary_terms")
     instance = queries.profile(request.member) or Profile(person=request.member)
     form = DiaryProfileForm(request.POST or None, request.FILES or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.is_valid() and form.save_or_keep():
         return redirect("wellness:diary")
     return render(
         request,
@@ -123,7 +123,11 @@ def post(request: HttpRequest) -> HttpResponse:
     except ValueError:
         token = uuid.uuid4()
     if step == "back":
-        services.discard_image(person=request.member, token=token)
+        try:
+            with store_errors():
+                services.discard_image(person=request.member, token=token)
+        except StoreUnavailable:
+            pass  # the held picture stays until the abandoned pictures are purged
         form = PostForm(initial={"body": request.POST.get("body", "")})
         return render(request, "wellness/diary/post.html", {**context, "form": form})
     if step == "post":
@@ -145,9 +149,14 @@ def post(request: HttpRequest) -> HttpResponse:
         return render(request, template, {**context, "form": form}, status=400)
     pending = None
     if form.cleaned_data["image"] is not None:
-        pending = services.hold_image(
-            person=request.member, image=form.cleaned_data["image"], token=token
-        )
+        try:
+            with store_errors():
+                pending = services.hold_image(
+                    person=request.member, image=form.cleaned_data["image"], token=token
+                )
+        except StoreUnavailable:
+            form.add_error("image", STORE_DOWN_UPLOAD)
+            return render(request, template, {**context, "form": form}, status=400)
     return render(
         request,
         "wellness/diary/confirm.html",
@@ -157,7 +166,8 @@ def post(request: HttpRequest) -> HttpResponse:
 
 def _image_response(field_file) -> FileResponse:
     response = FileResponse(
-        field_file.open("rb"), content_type=images.content_type(field_file.name)
+        open_stored(field_file.storage, field_file.name),  # 404 if gone, 503 if unreachable
+        content_type=images.content_type(field_file.name),
     )
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"

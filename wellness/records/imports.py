@@ -24,15 +24,18 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import zipfile
 import zlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from lxml import etree
 
+from kosmo.storage import store_errors
 from wellness.records.models import Source, StepImport
 
 WRONG_FILE = (
@@ -106,18 +109,30 @@ class CountingReader(io.RawIOBase):
 # --- Telling the formats apart (before the job is queued) ---------------------------------------
 
 
-def detect(path) -> tuple[str, int]:
-    """(the file's Source, the bytes its import will read), or ImportRefused(WRONG_FILE)."""
-    with open(path, "rb") as file:
-        head = file.read(4096)
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(path) as archive:
-                member = _export_member(archive)
-        except zipfile.BadZipFile:
-            raise ImportRefused(WRONG_FILE) from None
-        return Source.APPLE, member.file_size
-    size = _file_size(path)
+@contextmanager
+def _binary(file) -> Iterator:
+    """A path opened for reading, or a binary file (an upload, a stored file) from its start."""
+    if isinstance(file, str | os.PathLike):
+        with open(file, "rb") as opened:
+            yield opened
+        return
+    file.seek(0)
+    yield file
+
+
+def detect(file) -> tuple[str, int]:
+    """(the file's Source, the bytes its import will read), or ImportRefused(WRONG_FILE).
+    `file` is a path or a binary file (the upload, before anything is stored)."""
+    with _binary(file) as stream:
+        head = stream.read(4096)
+        if head.startswith(b"PK\x03\x04"):
+            try:
+                with zipfile.ZipFile(stream) as archive:
+                    member = _export_member(archive)
+            except zipfile.BadZipFile:
+                raise ImportRefused(WRONG_FILE) from None
+            return Source.APPLE, member.file_size
+        size = stream.seek(0, io.SEEK_END)
     if b"<!DOCTYPE HealthData" in head or b"<HealthData" in head:
         return Source.APPLE, size
     if head.lstrip().startswith(b"<"):
@@ -135,11 +150,6 @@ def detect(path) -> tuple[str, int]:
     raise ImportRefused(WRONG_FILE)
 
 
-def _file_size(path) -> int:
-    with open(path, "rb") as file:
-        return file.seek(0, io.SEEK_END)
-
-
 def _export_member(archive: zipfile.ZipFile) -> zipfile.ZipInfo:
     for info in archive.infolist():
         if info.filename.rsplit("/", 1)[-1] == "export.xml":
@@ -155,18 +165,21 @@ def _column(header: Iterable[str], names: tuple[str, ...]) -> str | None:
 # --- Reading ------------------------------------------------------------------------------------
 
 
-def read(path, source: str, report: Callable[[int], None] = lambda n: None) -> DayTotals:
-    """Read the whole file into day totals, reporting the bytes read as it goes."""
-    if source == Source.APPLE:
-        with open(path, "rb") as file:
-            zipped = file.read(4) == b"PK\x03\x04"
-        if zipped:
-            with zipfile.ZipFile(path) as archive, archive.open(_export_member(archive)) as xml:
-                return read_apple(CountingReader(xml, report))
-        with open(path, "rb") as xml:
-            return read_apple(CountingReader(xml, report))
-    with open(path, "rb") as file:
-        return read_csv(CountingReader(file, report))
+def read(file, source: str, report: Callable[[int], None] = lambda n: None) -> DayTotals:
+    """Read the whole file (a path or a binary file) into day totals, reporting the bytes
+    read as it goes."""
+    with _binary(file) as stream:
+        if source == Source.APPLE:
+            zipped = stream.read(4) == b"PK\x03\x04"
+            stream.seek(0)
+            if zipped:
+                with (
+                    zipfile.ZipFile(stream) as archive,
+                    archive.open(_export_member(archive)) as xml,
+                ):
+                    return read_apple(CountingReader(xml, report))
+            return read_apple(CountingReader(stream, report))
+        return read_csv(CountingReader(stream, report))
 
 
 def _day(stamp: str) -> dt.date:
@@ -275,18 +288,17 @@ def _storage():
 
 
 def start(*, person, upload) -> StepImport:
-    """Store the upload privately, check its format (ImportRefused: nothing is kept) and queue
-    the import once the job row is committed."""
+    """Check the upload's format from its content (ImportRefused: nothing is stored), store it
+    privately (StoreUnavailable: nothing is kept) and queue the import once the job row is
+    committed."""
     from django.db import transaction
 
     from wellness.records import tasks
 
-    stored = _storage().save(f"step_imports/{person.pk}/{upload.name}", upload)
-    try:
-        source, total = detect(_storage().path(stored))
-    except ImportRefused:
-        _storage().delete(stored)
-        raise
+    source, total = detect(upload)
+    upload.seek(0)
+    with store_errors():
+        stored = _storage().save(f"step_imports/{person.pk}/{upload.name}", upload)
     job = StepImport.objects.create(
         person=person,
         file_name=upload.name[:255],
@@ -318,7 +330,9 @@ def run(job_id: int) -> str:
         StepImport.objects.filter(pk=job_id).update(bytes_read=read_bytes)
 
     try:
-        totals = read(_storage().path(job.stored_name), job.source, report)
+        # The worker reads the file from the store (a temporary copy spooled to its disk).
+        with store_errors(), _storage().open(job.stored_name, "rb") as stored:
+            totals = read(stored, job.source, report)
     except ImportRefused as refused:
         return _finish(job, StepImport.State.FAILED, error=refused.message)
     except (zipfile.BadZipFile, zlib.error, EOFError, UnicodeDecodeError):
@@ -346,7 +360,10 @@ def run(job_id: int) -> str:
 def _finish(job: StepImport, state: str, *, error: str = "") -> str:
     from django.utils import timezone
 
+    # The export holds years of health data: not kept. Removed first, so that a store that
+    # is down leaves the job unfinished, to be read again and removed when the task retries.
+    with store_errors():
+        _storage().delete(job.stored_name)
     job.state, job.error, job.finished_at = state, error, timezone.now()
     job.save()
-    _storage().delete(job.stored_name)  # the export holds years of health data: not kept
     return state

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kosmo.access import feature_required, member_required
+from kosmo.storage import STORE_DOWN_UPLOAD, StoreUnavailable
 from wellness.records import forms, imports, queries, services
 from wellness.records.items import Item, Items
 from wellness.records.models import StepImport
@@ -219,6 +220,8 @@ def import_file(request: HttpRequest) -> HttpResponse:
             job = imports.start(person=request.member, upload=form.cleaned_data["file"])
         except imports.ImportRefused as refused:
             form.add_error("file", _(refused.message))
+        except StoreUnavailable:
+            form.add_error("file", STORE_DOWN_UPLOAD)
         else:
             return redirect("wellness:records_import_status", job.pk)
     jobs = StepImport.objects.filter(person=request.member)[:5]
