@@ -95,8 +95,13 @@ class LockedScheduler(Scheduler):
                         self.lock_key,
                     )
             if not self.holding and self.lock.acquire(blocking=False):
+                try:
+                    self.take_over()
+                except RedisError:
+                    with suppress(LockError, RedisError):
+                        self.lock.release()  # try again from the start, not half taken over
+                    raise
                 self.holding = True
-                self.take_over()
             if self.redis_down:
                 self.redis_down = False
                 logger.warning("beat: Redis answers again")
