@@ -58,29 +58,45 @@ def page(browser, viewport, live_server, request):
     context.close()
 
 
-@pytest.fixture
-def demo_portal(live_server):
-    """The demo data, with the rich demo union served on the live server's host."""
-    from django.core.management import call_command
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(settings):
+    """Demo and factory accounts hashed and checked with Argon2 at its smallest cost."""
+    settings.PASSWORD_HASHERS = [
+        "tests.e2e.demo_data.CheapArgon2PasswordHasher",
+        *settings.PASSWORD_HASHERS,
+    ]
 
+
+@pytest.fixture(scope="session")
+def demo_seeder(tmp_path_factory):
+    from tests.e2e.demo_data import DemoSeeder
+
+    return DemoSeeder(tmp_path_factory.mktemp("demo-copy"))
+
+
+@pytest.fixture
+def demo(live_server, demo_seeder):
+    """The database, files and outbox as `seed_demo` leaves them (see tests/e2e/demo_data.py)."""
+    demo_seeder()
+
+
+@pytest.fixture
+def demo_portal(demo):
+    """The demo data, with the rich demo union served on the live server's host."""
     from kosmo.models import Union
 
-    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     Union.objects.filter(domain="localhost").update(domain=None)
     Union.objects.filter(slug="kosmo").update(domain="localhost")
 
 
 @pytest.fixture
-def demo_hosts(live_server):
+def demo_hosts(demo, live_server):
     """The demo data as `make run` serves it: each union on its own *.localhost name (which
     browsers send to this machine), with the live server's port. Returns {slug: base URL}."""
     from urllib.parse import urlsplit
 
-    from django.core.management import call_command
-
     from kosmo.models import Union
 
-    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     port = urlsplit(live_server.url).port
     return {union.slug: f"http://{union.domain}:{port}" for union in Union.objects.all()}
 
