@@ -477,7 +477,7 @@ def _plain_row_parser(union: Union, ix: dict[str, int], today: dt.date):
         return normalised
 
     def plain(fields: list[str]) -> tuple | None:
-        fields = [found.strip() for found in fields]
+        fields = list(map(str.strip, fields))
         if insurer_ix is not None and (own_insurer is None or fields[insurer_ix] != own_insurer):
             return None
         if old_ixs and any(fields[i] for i in old_ixs):
@@ -600,10 +600,12 @@ class _Staging:
         self.table = f"{self.schema}.roster_staging"
         self.resolved = 0
         self.cursor = connection.cursor()
-        for name in ("roster_staging", "roster_resolved_1", "roster_resolved_2"):
+        for name in ("roster_staging", "roster_resolved_1"):
             self.execute(f"DROP TABLE IF EXISTS {self.schema}.{name}")
         columns = ", ".join(f"{name} {sql_type}" for name, sql_type in STAGING)
-        self.execute(f"CREATE TEMP TABLE {self.table} ({columns})")
+        self.execute(
+            f"CREATE TEMP TABLE {self.table} ({columns}, household_id bigint, person_id bigint)"
+        )
 
     def execute(self, sql: str, params: Iterable | None = None) -> int:
         self.cursor.execute(sql, params)
@@ -620,7 +622,7 @@ class _Staging:
                 for row in rows:
                     copy.write_row(row)
             self.execute(f"CREATE INDEX ON {self.table} (symbol, number, branch)")
-            self.execute(f"ANALYZE {self.table}")
+            self.analyze(self.table, "symbol, number, branch, role, old_symbol")
             return
         placeholders = ", ".join(["%s"] * len(COLUMNS))
         insert = f"INSERT INTO {self.table} ({columns}) VALUES ({placeholders})"  # noqa: S608
@@ -688,9 +690,23 @@ class _Staging:
         )
         return rejected
 
+    def analyze(self, table: str, columns: str) -> None:
+        """Refresh the planner's statistics of `table` (PostgreSQL), for the columns this
+        import joins and filters on only: the text columns' statistics cost the most and no
+        query here needs them."""
+        if self.postgres:
+            self.execute(f"ANALYZE {table} ({columns})")
+
     def resolve(self) -> None:
         """Give every row its household_id and person_id from the database (None when new):
-        the table is rebuilt with them (CREATE TABLE AS, cheaper than updating every row)."""
+        the table is rebuilt with them (CREATE TABLE AS, cheaper than updating every row).
+        A union without households yet (a first load) has nothing to find: the ids stay
+        None."""
+        known = self.fetch(
+            "SELECT 1 FROM kosmo_household WHERE union_id = %s LIMIT 1", [self.union.pk]
+        )
+        if not known:
+            return
         self.resolved += 1
         name = f"roster_resolved_{self.resolved}"
         columns = ", ".join(f"s.{column}" for column in COLUMNS)
@@ -707,8 +723,7 @@ class _Staging:
         for suffix, columns in (("key", "symbol, number, branch"), ("person", "person_id")):
             index = "" if self.postgres else f"{self.schema}.{name}_{suffix}"
             self.execute(f"CREATE INDEX {index} ON {name} ({columns})")
-        if self.postgres:
-            self.execute(f"ANALYZE {self.table}")
+        self.analyze(self.table, "symbol, number, branch, role, household_id, person_id")
 
     def check_against_database(self) -> dict[int, list[str]]:
         """Rows that contradict the database: a known key with another birth date, a
@@ -908,14 +923,13 @@ def _apply(
     full: bool,
     listed: int,
 ) -> None:
-    # New households, then every row's household and person again.
+    # New households; the new persons find theirs by key when they are inserted.
     households = staging.execute(
         "INSERT INTO kosmo_household (union_id, symbol, number)"  # noqa: S608
         f" SELECT DISTINCT %s, symbol, number FROM {staging.table} WHERE household_id IS NULL",
         [union.pk],
     )
-    analyze_if_grown(staging, "kosmo_household", households)
-    staging.resolve()
+    analyze_if_grown(staging, "kosmo_household", households, "union_id, symbol, number")
     table = staging.table
     # Changed persons: compared in SQL, the few that differ read into Python for the audit.
     differs = " OR ".join(
@@ -977,19 +991,25 @@ def _apply(
     result.missing, result.missing_listed = _missing(
         staging, union, batch, today=today, full=full, listed=listed
     )
+    # The new persons' households by their key: the rows of new households have no
+    # household_id in the staging table (it is not rebuilt for them).
     columns = ", ".join(("household_id", "branch", *PERSON_FIELDS))
+    values = ", ".join(f"s.{name}" for name in ("branch", *PERSON_FIELDS))
     result.created = staging.execute(
-        f"INSERT INTO kosmo_person ({columns})"  # noqa: S608
-        f" SELECT {columns} FROM {table} WHERE person_id IS NULL"
+        f"INSERT INTO kosmo_person ({columns}) SELECT h.id, {values}"  # noqa: S608
+        f" FROM {table} s JOIN kosmo_household h ON h.union_id = %s AND h.symbol = s.symbol"
+        " AND h.number = s.number WHERE s.person_id IS NULL",
+        [union.pk],
     )
-    analyze_if_grown(staging, "kosmo_person", result.created)
+    analyze_if_grown(staging, "kosmo_person", result.created, "household_id, branch, role")
 
 
-def analyze_if_grown(staging: _Staging, table: str, inserted: int) -> None:
+def analyze_if_grown(staging: _Staging, table: str, inserted: int, columns: str) -> None:
     """Refresh the planner's statistics of a table that just grew a lot (a first load), so the
-    joins of this import and the next are planned for its real size."""
-    if staging.postgres and inserted >= ANALYZE_AFTER:
-        staging.execute(f"ANALYZE {table}")
+    joins of this import and the next are planned for its real size (the columns they join
+    on; autovacuum refreshes the others after the COMMIT)."""
+    if inserted >= ANALYZE_AFTER:
+        staging.analyze(table, columns)
 
 
 def _json(value):
