@@ -335,3 +335,32 @@ def test_the_purge_waits_for_the_store(s3_storages, insured, django_capture_on_c
 
     assert documents.purge_expired(now=job.expires_at) == 1
     assert not DocumentJob.objects.filter(pk=job.pk).exists()
+
+
+# --- Deleting ----------------------------------------------------------------------------------
+
+
+def test_a_post_or_upload_deleted_while_the_store_is_down_is_gone_all_the_same(
+    s3_storages, rich, member_client, insured, dependent, child, django_capture_on_commit_callbacks
+):
+    join(insured.person, "たろう")
+    post = DiaryPost.objects.create(
+        union=rich, author=insured.person, body="散歩", token=uuid.uuid4()
+    )
+    post.image.save("walk.png", ContentFile(image_bytes("PNG")))
+    survey = make_survey(rich)
+    spouse = SurveyTarget.objects.get(survey=survey, person=dependent.person)
+    answer_all(member_client, spouse, SurveyTarget.objects.get(survey=survey, person=child))
+    upload(member_client, spouse, INCOME, SimpleUploadedFile("kazei.pdf", pdf_bytes()))
+    uploaded = Upload.objects.get()
+
+    with store_down(s3_storages):
+        with django_capture_on_commit_callbacks(execute=True):
+            deleted_post = member_client.post(f"/wellness/diary/{post.pk}/delete/")
+            deleted_upload = member_client.post(f"/dependents/files/{uploaded.pk}/delete/")
+
+        # The rows are gone (the files are left in the store, logged): no error page.
+        assert deleted_post.status_code == 302
+        assert deleted_upload.status_code == 302
+        assert not DiaryPost.objects.filter(pk=post.pk).exists()
+        assert not Upload.objects.exists()

@@ -118,7 +118,8 @@ def _delete_with_image(post: DiaryPost) -> None:
     name, storage = post.image.name, post.image.storage
     post.delete()
     if name:
-        transaction.on_commit(lambda: storage.delete(name))
+        # robust: a store that is down leaves the picture behind (logged); the post is gone
+        transaction.on_commit(lambda: storage.delete(name), robust=True)
 
 
 def set_like(*, person: Person, post: DiaryPost, liked: bool) -> None:
