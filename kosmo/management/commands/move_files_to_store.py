@@ -146,8 +146,10 @@ class Command(BaseCommand):
                     root, store = private_root, private_store
                 else:
                     root, store = public_root, public_store
+                # Every row, whatever a model's default manager leaves out.
                 names = (
-                    model._base_manager.exclude(**{model_field.name: ""})
+                    models.QuerySet(model)
+                    .exclude(**{model_field.name: ""})
                     .exclude(**{f"{model_field.name}__isnull": True})
                     .values_list(model_field.name, flat=True)
                 )
