@@ -209,6 +209,11 @@ def _wait(condition, what: str) -> None:
     pytest.fail(f"{what}: not within {WAIT_SECONDS} s")
 
 
+def _wait_for_line(host, text: str) -> None:
+    """A line of the host's log (gunicorn writes the access line once the response is sent)."""
+    _wait(lambda: text in host.log.read_text(errors="replace"), f"{text!r} in {host.name}'s log")
+
+
 # --- A PDF asked for on node A, downloaded on node B ------------------------------------------
 
 
@@ -230,9 +235,9 @@ def test_a_pdf_asked_for_on_node_a_is_rendered_by_the_worker_and_downloaded_on_n
     job = DocumentJob.objects.get(pk=pk)
     assert cluster.stored(job.file.name) == download.body
     # The request went to node A, the download to node B (their access logs).
-    assert "POST /medical/statement.pdf" in cluster.node_a.log.read_text()
+    _wait_for_line(cluster.node_a, "POST /medical/statement.pdf")
+    _wait_for_line(cluster.node_b, f"GET /documents/{pk}/download/")
     assert f"/documents/{pk}/download/" not in cluster.node_a.log.read_text()
-    assert f"GET /documents/{pk}/download/" in cluster.node_b.log.read_text()
     assert cluster.deployment.local_files() == []
     # Another household's member, on either node, gets nothing.
     outsider = factories.UserFactory(
@@ -294,7 +299,7 @@ def test_a_survey_upload_made_on_node_b_is_opened_by_union_staff_on_node_a(clust
     assert opened.status == 200
     assert opened.body == content
     assert opened.headers["Content-Type"] == "application/pdf"
-    assert f"GET {file_url}" in node_a.log.read_text()
+    _wait_for_line(node_a, f"GET {file_url}")
     assert cluster.deployment.local_files() == []
 
 
