@@ -9,6 +9,11 @@
   new (a survey, points) is wrapped in `active_member_required` and shows them why not.
 - Read-only is kept in one place, `FormerMemberMiddleware`: a former member's POST is refused
   with a Japanese message unless its URL is in `WRITABLE_WHEN_FORMER`.
+- What they see is the union's choice (`Union.former_member_sees`, kosmo.membership.SIGHTS).
+  When it shows only some services (「e-Taxデータと医療費のみ」), the same middleware refuses
+  every other page — another service's, お知らせ, MYメール, settings — unless its URL is in
+  `OPEN_TO_EVERY_FORMER_MEMBER`; the menu and the TOP page show only what is open
+  (`kosmo.menu`, `former_member` below).
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ from django.utils.translation import gettext as _
 
 from accounts.lockout import union_contact
 from kosmo import membership
+from kosmo.access import feature_of_view
+from kosmo.features import FEATURES
 from kosmo.membership import Standing
 
 CLOSED_STATUS = 403
@@ -57,6 +64,23 @@ WRITABLE_WHEN_FORMER = frozenset(
         "document_retry",
     }
 )
+# Pages of no service a former member opens whatever the union shows them (by URL name):
+# the TOP page, signing in and out, the account's own pages, help, and the PDF job pages of
+# their history. A page of a service is open when the service is (kosmo.membership.SIGHTS).
+OPEN_TO_EVERY_FORMER_MEMBER = WRITABLE_WHEN_FORMER | {
+    "home",
+    "branding_css",
+    "healthz",
+    "readyz",
+    "accounts:profile",
+    "accounts:login_methods",
+    "accounts:security_log",
+    "notices:guide",
+    "notices:faq",
+    "document_status",
+    "document_status_json",
+    "document_download",
+}
 
 
 def closed_messages(user) -> list[str]:
@@ -113,6 +137,25 @@ class FormerMemberMiddleware:
             )
         return self.get_response(request)
 
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        """A former member of a union that shows only some services: any other page is
+        refused with the services they may still open."""
+        member = getattr(request, "member", None)
+        seen = membership.services_seen(member) if member else None
+        if seen is None:
+            return None
+        feature = feature_of_view(view_func)
+        if feature in seen:
+            return None
+        if feature is None and request.resolver_match.view_name in OPEN_TO_EVERY_FORMER_MEMBER:
+            return None
+        return render(
+            request,
+            "accounts/former_member_read_only.html",
+            {**read_only_context(member), "hidden": True},
+            status=READ_ONLY_STATUS,
+        )
+
 
 def _writable(path: str) -> bool:
     try:
@@ -122,18 +165,24 @@ def _writable(path: str) -> bool:
 
 
 def read_only_context(member) -> dict:
-    """The dates a former member's notices name: the 喪失日, the last day of their history and
-    the last day they may sign in."""
+    """What a former member's notices name: the 喪失日, the last day of their history (empty
+    when the union shows all of it), the last day they may sign in, and — when the union shows
+    only some services — those services (`services`) and `limited`."""
+    seen = membership.services_seen(member)
+    shown = seen & member.household.union.enabled_feature_keys if seen is not None else set()
     return {
         "lost": _date(member.disqualified_on),
         "history_until": _date(membership.history_until(member)),
         "ends": _date(membership.access_ends_on(member)),
+        "limited": seen is not None,
+        "services": "、".join(str(feature.label) for feature in FEATURES if feature.key in shown),
     }
 
 
 def former_member(request: HttpRequest) -> dict:
-    """Context processor: `former_member` (the dates above) for the banner on every page of a
-    former member inside the window; absent for everyone else."""
+    """Context processor: `former_member` (the context above) for the banner on every page of
+    a former member inside the window (and `former_member.limited` for the header and the TOP
+    page); absent for everyone else."""
     member = getattr(request, "member", None)
     if member is None or member.disqualified_on is None:
         return {}

@@ -61,9 +61,23 @@ def feature_required(
                 return feature_unavailable(request)
             return view(request, *args, **kwargs)
 
+        # Which service the page belongs to, for middleware that reads it from the view (as
+        # Django's own csrf_exempt / login_required marks): accounts.former_members.
+        wrapped.feature_key = key
         return wrapped
 
     return decorator
+
+
+def feature_of_view(view_func) -> str | None:
+    """The service (feature key) a resolved view belongs to, or None for a page of no service
+    (the TOP page, the account's pages, お知らせ): `feature_required` marks the function (the
+    mark survives outer `functools.wraps` decorators), `FeatureRequiredMixin` the class."""
+    key = getattr(view_func, "feature_key", None)
+    if key is None:
+        view_class = getattr(view_func, "view_class", None)
+        key = getattr(view_class, "feature", None) or None
+    return key
 
 
 class MemberRequiredMixin:

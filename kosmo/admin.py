@@ -145,6 +145,7 @@ class UnionSettingsForm(forms.ModelForm):
             "address",
             "former_member_access",
             "former_member_access_days",
+            "former_member_sees",
         ]
 
 

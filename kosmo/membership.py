@@ -6,29 +6,53 @@ One rule, read from the union's settings (`Union.former_member_access`) and the 
 - before the 資格喪失日 (`disqualified_on`, the first day no longer covered) the person is a
   member (ACTIVE);
 - from the 喪失日 until `access_ends_on` they are a former member (FORMER): they may sign in
-  and read their history up to the day before the 喪失日, but start nothing new (no new
+  and read what the union's choice shows them (`Union.former_member_sees`, `SIGHTS`: by
+  default their history up to the day before the 喪失日), but start nothing new (no new
   survey, no points: `may_start_new`);
 - after that day the account is closed (CLOSED): no sign-in, a message names the union's
   contact.
 
 Other apps call `may_start_new(person)` (or `accounts.former_members.active_member_required`
-on a view) instead of reading `disqualified_on` themselves.
+on a view), `history_until(person)` and `services_seen(person)` instead of reading
+`disqualified_on` themselves.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
+from dataclasses import dataclass
 
 from django.utils import timezone
 
-from kosmo.models import FormerMemberAccess, Person, Union
+from kosmo.models import FormerMemberAccess, FormerMemberSees, Person, Union
 
 
 class Standing(enum.Enum):
     ACTIVE = "active"
     FORMER = "former"
     CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class Sight:
+    """What a former member sees inside the window, read-only."""
+
+    # The services (feature keys) whose pages stay open, with the TOP page and the account's
+    # own pages; None: every service the union contracted.
+    services: frozenset[str] | None
+    # Whether the history ends the day before the 喪失日 (False: all the union holds, e.g. the
+    # 資格喪失後の継続給付 of 傷病手当金 / 出産手当金, paid for days after the 喪失日).
+    cut_at_loss: bool
+
+
+# The union's choice (`Union.former_member_sees`) → what its former members see.
+SIGHTS: dict[str, Sight] = {
+    FormerMemberSees.HISTORY: Sight(services=None, cut_at_loss=True),
+    FormerMemberSees.ALL_HISTORY: Sight(services=None, cut_at_loss=False),
+    # The e-Tax 医療費通知 is why the window lasts to March: only it and the claims behind it.
+    FormerMemberSees.MEDICAL_ETAX: Sight(services=frozenset({"medical", "etax"}), cut_at_loss=True),
+}
 
 
 def union_access_ends_on(union: Union, disqualified_on: dt.date) -> dt.date:
@@ -75,10 +99,27 @@ def may_start_new(person: Person | None, today: dt.date | None = None) -> bool:
     return person is not None and standing(person, today) is Standing.ACTIVE
 
 
+def sight(union: Union) -> Sight:
+    """What the union's former members see inside the window."""
+    return SIGHTS[union.former_member_sees]
+
+
+def services_seen(person: Person | None, union: Union | None = None) -> frozenset[str] | None:
+    """The services (feature keys) the person may open when fewer than the union contracted:
+    a former member's of a union that shows only some; None for everyone else (covered, or
+    the union's choice shows every service)."""
+    if person is None or person.disqualified_on is None:
+        return None
+    union = union or person.household.union
+    if standing(person, union=union) is not Standing.FORMER:
+        return None
+    return sight(union).services
+
+
 def history_until(person: Person) -> dt.date | None:
     """The last day of the person's history a former member sees (the day before the
-    喪失日), or None while covered."""
-    if person.disqualified_on is None:
+    喪失日), or None while covered or when the union shows former members all history."""
+    if person.disqualified_on is None or not sight(person.household.union).cut_at_loss:
         return None
     return person.disqualified_on - dt.timedelta(days=1)
 

@@ -14,8 +14,9 @@ from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.functional import SimpleLazyObject
 
+from kosmo import membership
 from kosmo.features import FEATURES, Feature
-from kosmo.models import Union
+from kosmo.models import Person, Union
 
 
 @dataclass(frozen=True)
@@ -36,11 +37,17 @@ class MenuEntry:
         return self.feature.glyph
 
 
-def menu_entries(union: Union | None) -> list[MenuEntry]:
-    """Contracted features in manual order; a feature whose app has no page yet is left out."""
+def menu_entries(union: Union | None, member: Person | None = None) -> list[MenuEntry]:
+    """Contracted features in manual order; a feature whose app has no page yet is left out,
+    and so is one the member may not open (a former member may see only some:
+    kosmo.membership.services_seen)."""
     if union is None:
         return []
-    return list(_entries(union.enabled_feature_keys, get_urlconf(), get_script_prefix()))
+    enabled = union.enabled_feature_keys
+    seen = membership.services_seen(member)
+    if seen is not None:
+        enabled = enabled & seen
+    return list(_entries(enabled, get_urlconf(), get_script_prefix()))
 
 
 @lru_cache(maxsize=64)
@@ -55,9 +62,9 @@ def _entries(enabled: frozenset[str], urlconf, prefix: str) -> tuple[MenuEntry, 
     return tuple(entries)
 
 
-def portal_menu(union: Union | None):
+def portal_menu(union: Union | None, member: Person | None = None):
     # Built only when a template iterates it (not for JSON or file responses).
-    return SimpleLazyObject(lambda: menu_entries(union))
+    return SimpleLazyObject(lambda: menu_entries(union, member))
 
 
 @receiver(setting_changed)

@@ -29,10 +29,20 @@ class FormerMemberAccess(models.TextChoices):
     NONE = "none", _("喪失日の前日まで（喪失日からログインできません）")
 
 
+class FormerMemberSees(models.TextChoices):
+    """What a former member (資格喪失) sees while they may still sign in: the rule is
+    kosmo.membership (`SIGHTS`). Every choice is read-only: no new survey, points frozen."""
+
+    HISTORY = "history", _("喪失日までの履歴を閲覧のみ")
+    ALL_HISTORY = "all_history", _("すべての履歴を閲覧のみ")
+    MEDICAL_ETAX = "medical_etax", _("e-Taxデータと医療費のみ")
+
+
 class Union(models.Model):
     """A health-insurance society (健康保険組合): the tenant every other row belongs to."""
 
     FormerMemberAccess = FormerMemberAccess
+    FormerMemberSees = FormerMemberSees
 
     class ContractTier(models.TextChoices):
         STANDARD = Tier.STANDARD, _("スタンダード版")
@@ -122,6 +132,19 @@ class Union(models.Model):
         default=90,
         validators=[MaxValueValidator(730)],
         help_text=_("「喪失日から指定した日数」のときの日数（喪失日を1日目とします）。"),
+    )
+    former_member_sees = models.CharField(
+        _("資格喪失後に表示する内容"),
+        max_length=16,
+        choices=FormerMemberSees.choices,
+        default=FormerMemberSees.HISTORY,
+        help_text=_(
+            "ログインできる期間に、資格を喪失した方が見られるもの。どれも閲覧のみで、"
+            "新しい調査への回答やポイントの獲得・交換はできません。"
+            "「すべての履歴」は、資格喪失後の継続給付（傷病手当金・出産手当金）など"
+            "喪失日より後の記録も表示します。"
+            "「e-Taxデータと医療費のみ」は医療費情報と医療費控除申請用データのほかを表示しません。"
+        ),
     )
     created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)

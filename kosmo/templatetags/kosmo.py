@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django import template
 
-from kosmo import dates, money
+from kosmo import dates, membership, money
 
 register = template.Library()
 
@@ -54,6 +54,10 @@ def month_input(value):
 
 @register.simple_tag(takes_context=True)
 def has_feature(context, key):
-    """``{% has_feature "medical" as on %}``: whether this union contracted the service."""
+    """``{% has_feature "medical" as on %}``: whether this union contracted the service and
+    the member may open it (a former member may see only some: kosmo.membership)."""
     union = context.get("union")
-    return bool(union and union.has_feature(key))
+    if not (union and union.has_feature(key)):
+        return False
+    seen = membership.services_seen(context.get("member"))
+    return seen is None or key in seen

@@ -208,6 +208,7 @@ def _union_form(union, **changes):
         "address": union.address,
         "former_member_access": union.former_member_access,
         "former_member_access_days": union.former_member_access_days,
+        "former_member_sees": union.former_member_sees,
         "enabled_features": sorted(union.enabled_feature_keys),
     }
     data.update(changes)

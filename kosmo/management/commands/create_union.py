@@ -33,6 +33,7 @@ FIELDS = {
     "mail_from": "mail_from",
     "former_member_access": "former_member_access",
     "former_member_access_days": "former_member_access_days",
+    "former_member_sees": "former_member_sees",
 }
 REQUIRED_TO_CREATE = ("insurer_number", "name")
 
@@ -64,6 +65,12 @@ class Command(BaseCommand):
             "days: 喪失日から --former-member-access-days 日、none: 喪失日から不可)",
         )
         parser.add_argument("--former-member-access-days", type=int, help="喪失日からの日数")
+        parser.add_argument(
+            "--former-member-sees",
+            choices=[choice.value for choice in Union.FormerMemberSees],
+            help="資格喪失後に表示する内容 (history: 喪失日までの履歴を閲覧のみ [既定]、"
+            "all_history: すべての履歴を閲覧のみ、medical_etax: e-Taxデータと医療費のみ)",
+        )
         parser.add_argument(
             "--update", action="store_true", help="登録済みの組合 (--slug) を与えた値に変更する"
         )
