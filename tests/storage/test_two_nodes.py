@@ -195,9 +195,10 @@ def _pdf_text(body: bytes) -> str:
 
 
 def _finished_renders(cluster) -> int:
-    """Render tasks the worker has finished, whatever their outcome (Celery's log lines)."""
+    """Render tasks the worker has finished, whatever their outcome (Celery's log lines; the
+    task id may be partly masked, as a long run of digits: "[[number]e4-…]")."""
     log = cluster.worker.log.read_text(errors="replace")
-    return len(re.findall(r"render_document\[[^\]]+\] (?:succeeded|raised|retry)", log))
+    return len(re.findall(r"render_document\[.*\] (?:succeeded|raised|retry)", log))
 
 
 def _wait(condition, what: str) -> None:
