@@ -216,6 +216,25 @@ def test_two_insured_persons_in_one_household_are_rejected(union, tmp_path):
     ]
 
 
+def test_a_repeated_key_is_not_counted_as_a_second_insured_person(union, tmp_path):
+    # Line 3 repeats line 2's key (rejected for that alone); line 4 is the second insured
+    # person next to line 2; line 6 repeats a dependent's key as an insured person, which
+    # does not make line 7's insured person a second one.
+    jiro = "1001,10001,02,被保険者,本人,山田 次郎,ヤマダ ジロウ,1980-01-01,男,2015-04-01,,,"
+    misaki_insured = MISAKI.replace("被扶養者,子", "被保険者,本人")
+
+    result = run(
+        union, write(tmp_path, "roster.csv", TARO, TARO, jiro, MISAKI, misaki_insured, KEN)
+    )
+
+    assert [(r.line, r.reasons) for r in result.rejections] == [
+        (3, ["2行目と同じ記号・番号・枝番の行です"]),
+        (4, ["2行目と同じ世帯（記号・番号）に被保険者がもう1人います"]),
+        (6, ["5行目と同じ記号・番号・枝番の行です"]),
+    ]
+    assert result.created == 3
+
+
 def test_a_known_key_with_another_birth_date_is_rejected_not_overwritten(union, tmp_path):
     run(union, write(tmp_path, "first.csv", TARO))
 
@@ -437,3 +456,53 @@ def test_full_width_spaces_separate_family_and_given_names(union, tmp_path):
 
     taro = person(union, "1001", "10001", "00")
     assert (taro.family_name, taro.given_name, taro.given_name_kana) == ("山田", "太郎", "タロウ")
+
+
+def test_the_quick_path_gives_the_full_checks_row_or_leaves_the_row_to_them():
+    """Rows are parsed by a quick path (`_plain_row_parser`) when their values are plain and
+    by the full checks otherwise: whenever the quick path gives a row, it is the full checks'
+    row, and every row the full checks reject is left to them (for its reasons)."""
+    import itertools
+
+    from kosmo.models import Union
+    from kosmo.roster import OLD_KEY, REQUIRED, _plain_row_parser, _row_parser
+
+    header = [*REQUIRED, "保険者番号", "メールアドレス", *OLD_KEY]
+    ix = {name: i for i, name in enumerate(header)}
+    own = Union(insurer_number="06139992")
+    quick, full = _plain_row_parser(own, ix, TODAY), _row_parser(own, ix, TODAY)
+    plain = dict(zip(header, TARO.split(",") + ["06139992", "", "", "", ""], strict=True))
+    variants = {
+        "記号": ["", "123456789", " 1001 "],
+        "番号": ["", "１０００１"],
+        "枝番": ["0", "1", "99", "100", "a", "", "１"],
+        "区分": ["被扶養者", "", "本人"],
+        "続柄": ["妻", "", "x", "その他"],
+        "氏名": ["山田\u3000太郎", "山田", "", "山田 \u3000", "あ" * 51 + " 太郎",
+                 "山 " + "い" * 50],
+        "カナ氏名": ["ヤマダ", "ヤマダ\u3000 タロウ"],
+        "生年月日": ["19790822", "1979/8/22", "2026-12-05", "2026-12-06", "1899-12-31",
+                     "1979-02-30", "x", ""],
+        "性別": ["女", "1", "2", "3", ""],
+        "資格取得日": ["", "1979-08-21", "1979-08-22", "2015-4-1", "2026-12-06"],
+        "資格喪失日": ["2015-04-01", "2015-03-31", "bad", "2030-01-01"],
+        "郵便番号": ["1600023", "", "160-002", "１６０-0023"],
+        "住所": ["", "あ" * 200, "あ" * 201],
+        "保険者番号": ["12345678", "06139991", "", "abc"],
+        "メールアドレス": ["taro@example.com", "bad@", " taro@example.com "],
+        "旧記号": ["2001"],
+    }  # fmt: skip
+    quick_rows = 0
+    for (one, values), (other, others) in itertools.product(variants.items(), repeat=2):
+        for value, another in itertools.product(values, others):
+            row = dict(plain, **{one: value, other: another})
+            for fields in (
+                [row[name] for name in header],
+                [f" {row[name]}\u3000" for name in header],
+            ):
+                errors: list[str] = []
+                expected = full(list(fields), errors)
+                found = quick(list(fields))
+                assert found is None or found == expected, (row, found, expected)
+                quick_rows += found is not None
+    assert quick_rows > 1000  # the quick path does take the plain rows
