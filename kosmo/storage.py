@@ -7,9 +7,8 @@ Two storages, both through Django's `STORAGES`:
 - "private": generated PDFs, survey uploads, diary images, health-data imports, served only
   through the views that check who asks.
 
-Models name the private storage through `private_storage` (a lazy object, as Django's
-`default_storage` is): a FileField keeps the storage it was given when its model class is
-loaded, and this one follows `STORAGES["private"]` whenever the settings change.
+Models name the private storage through `private_storage`, which passes every call on to
+`STORAGES["private"]` as the settings are at that moment.
 """
 
 from __future__ import annotations
@@ -21,29 +20,71 @@ from contextlib import contextmanager
 from botocore.exceptions import BotoCoreError, ClientError
 from django.core.files import File
 from django.core.files.storage import Storage, storages
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.http import Http404
 from django.utils.encoding import filepath_to_uri
-from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 from storages.backends.s3 import S3Storage
 
 logger = logging.getLogger(__name__)
 
 
-class PrivateStorage(LazyObject):
-    def _setup(self) -> None:
-        self._wrapped = storages["private"]
+class PrivateStorage(Storage):
+    """STORAGES["private"], looked up at every call: a FileField keeps the storage object it
+    was given when its model class loaded, and this one follows the settings (the tests'
+    temporary folders, a bucket) because Django's `storages` is rebuilt when STORAGES
+    changes. Each public method of Storage is passed on as it is."""
+
+    @property
+    def target(self) -> Storage:
+        return storages["private"]
+
+    def open(self, name, mode="rb"):
+        return self.target.open(name, mode)
+
+    def save(self, name, content, max_length=None):
+        return self.target.save(name, content, max_length=max_length)
+
+    def get_valid_name(self, name):
+        return self.target.get_valid_name(name)
+
+    def get_alternative_name(self, file_root, file_ext):
+        return self.target.get_alternative_name(file_root, file_ext)
+
+    def get_available_name(self, name, max_length=None):
+        return self.target.get_available_name(name, max_length=max_length)
+
+    def generate_filename(self, filename):
+        return self.target.generate_filename(filename)
+
+    def path(self, name):
+        return self.target.path(name)
+
+    def delete(self, name):
+        return self.target.delete(name)
+
+    def exists(self, name):
+        return self.target.exists(name)
+
+    def listdir(self, path):
+        return self.target.listdir(path)
+
+    def size(self, name):
+        return self.target.size(name)
+
+    def url(self, name):
+        return self.target.url(name)
+
+    def get_accessed_time(self, name):
+        return self.target.get_accessed_time(name)
+
+    def get_created_time(self, name):
+        return self.target.get_created_time(name)
+
+    def get_modified_time(self, name):
+        return self.target.get_modified_time(name)
 
 
-private_storage: Storage = PrivateStorage()  # type: ignore[assignment]
-
-
-@receiver(setting_changed)
-def _follow_storages(*, setting: str, **kwargs) -> None:
-    if setting in ("STORAGES", "PRIVATE_MEDIA_ROOT", "MEDIA_ROOT"):
-        private_storage._wrapped = empty
+private_storage = PrivateStorage()
 
 
 class PublicMediaS3Storage(S3Storage):
