@@ -65,11 +65,13 @@ WRITABLE_WHEN_FORMER = frozenset(
     }
 )
 # Pages of no service a former member opens whatever the union shows them (by URL name):
-# the TOP page, signing in and out, the account's own pages, help, and the PDF job pages of
-# their history. A page of a service is open when the service is (kosmo.membership.SIGHTS).
+# the TOP page and what every page loads (the union's colours and logo), signing in and out,
+# the account's own pages, help, and the PDF job pages of their history. A page of a service
+# is open when the service is (kosmo.membership.SIGHTS).
 OPEN_TO_EVERY_FORMER_MEMBER = WRITABLE_WHEN_FORMER | {
     "home",
     "branding_css",
+    "media",
     "healthz",
     "readyz",
     "accounts:profile",

@@ -17,6 +17,8 @@ import datetime as dt
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.test import Client
 from django.utils import timezone
 
@@ -271,6 +273,22 @@ def test_medical_etax_only_the_account_pages_and_help_stay(signed_in, rich, insu
         assert shown in response.content.decode(), url
     signed_in.post("/accounts/logout/")
     assert "_auth_user_id" not in signed_in.session
+
+
+def test_medical_etax_only_the_unions_logo_and_colours_still_load(signed_in, rich, insured):
+    rich.logo = storages["default"].save("unions/logos/kosmo.png", ContentFile(b"\x89PNG logo"))
+    choose(rich, FormerMemberSees.MEDICAL_ETAX)
+    lose(insured, month_start(2))
+
+    top = signed_in.get("/").content.decode()
+    logo = signed_in.get(rich.logo.url)
+    colours = signed_in.get("/branding.css")
+
+    assert rich.logo.url in top
+    assert logo.status_code == 200
+    assert b"".join(logo.streaming_content) == b"\x89PNG logo"
+    assert colours.status_code == 200
+    assert rich.brand_color in colours.content.decode()
 
 
 def test_medical_etax_only_a_union_without_etax_names_only_medical(signed_in, rich, insured):
