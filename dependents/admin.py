@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.services import record_staff_look
 from dependents import queries, services
+from dependents.forms import SurveyAdminForm
 from dependents.models import (
     Criterion,
     DependentSurvey,
@@ -80,6 +81,7 @@ class DocumentRuleInline(SameSurveyQuestionsMixin, UnionScopedInlineMixin, admin
 
 @admin.register(DependentSurvey)
 class DependentSurveyAdmin(UnionScopedAdmin):
+    form = SurveyAdminForm  # the 異動届 checked by its content before it is stored
     list_display = [
         "title",
         "union",

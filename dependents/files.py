@@ -1,9 +1,12 @@
 """What an uploaded file really is, read from its content (never from its name or the
-browser's Content-Type): PDF, JPEG, PNG or HEIC, within the size limit."""
+browser's Content-Type): a member's document is a PDF, JPEG, PNG or HEIC; a union's 異動届 a
+PDF, Excel or Word file; each within the size limit."""
 
 from __future__ import annotations
 
 import logging
+import zipfile
+from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -29,6 +32,11 @@ MESSAGES = {
         "ファイルの内容をご確認ください。"
     ),
 }
+
+TRANSFER_FORM_TYPE = _(
+    "異動届はPDF、Excel、Word形式のファイルを選択してください。ファイルの内容をご確認ください。"
+)
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and .doc (and .ppt, .msg …) begin so
 
 _heif_ready = False
 
@@ -90,3 +98,43 @@ def _image(upload: UploadedFile) -> str | None:
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         return None
     return {"JPEG": "jpeg", "PNG": "png", "HEIF": "heic"}.get(image_format or "")
+
+
+def transfer_form_kind(upload: UploadedFile) -> str:
+    """The real format of a union's 異動届 ("pdf", "xlsx", "docx", "xls", "doc") or a
+    ValidationError with the staff-facing message. An Office 97-2003 file says only that it
+    is one: its name tells .xls from .doc. Leaves the file positioned at its start."""
+    if upload.size == 0:
+        raise ValidationError(MESSAGES["empty"], code="empty")
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError(MESSAGES["too_large"], code="too_large")
+    try:
+        kind = _pdf(upload) or _office(upload)
+    finally:
+        upload.seek(0)
+    if kind is None:
+        raise ValidationError(TRANSFER_FORM_TYPE, code="type")
+    return kind
+
+
+def _office(upload: UploadedFile) -> str | None:
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if head == OLE2:
+        suffix = PurePath(upload.name or "").suffix.lower().lstrip(".")
+        return suffix if suffix in ("xls", "doc") else None
+    if not head.startswith(b"PK\x03\x04"):
+        return None
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    if "[Content_Types].xml" not in names:
+        return None
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "word/document.xml" in names:
+        return "docx"
+    return None

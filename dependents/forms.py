@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from dependents import files, rules
-from dependents.models import Inquiry, Question
+from dependents.models import DependentSurvey, Inquiry, Question
 
 ANSWER_REQUIRED = _("この設問に回答してください。")
 AMOUNT_INVALID = _("金額は0以上の整数(円)で入力してください。")
@@ -120,6 +121,23 @@ class UploadForm(forms.Form):
     @property
     def document_choice(self) -> rules.RequiredDocument:
         return self.documents[self.cleaned_data["document"]]
+
+
+class SurveyAdminForm(forms.ModelForm):
+    """被扶養者資格調査 in admin: the 異動届 file is checked by its content before it is
+    stored, and stored under its real format's extension (the member's download is named
+    被扶養者異動届.<extension>)."""
+
+    class Meta:
+        model = DependentSurvey
+        fields = ["transfer_form"]
+
+    def clean_transfer_form(self):
+        upload = self.cleaned_data.get("transfer_form")
+        if not isinstance(upload, UploadedFile):  # unchanged (the stored file) or cleared
+            return upload
+        upload.name = f"transfer_form.{files.transfer_form_kind(upload)}"
+        return upload
 
 
 class InquiryForm(forms.ModelForm):
