@@ -190,12 +190,12 @@ class Deployment:
                 os.killpg(process.pid, signal.SIGTERM)
         limit = time.monotonic() + 5
         for process in running:
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(max(0.1, limit - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+            # Whatever of the group is left (a gunicorn worker, a pool process that hung).
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
 
 @dataclass
