@@ -7,10 +7,12 @@ import datetime as dt
 import secrets
 import string
 
+from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
 from django.contrib.auth import update_session_auth_hash
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
@@ -24,8 +26,15 @@ from kosmo.models import Person, Union
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    """The address the request came from (the proxy sets REMOTE_ADDR via gunicorn)."""
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    """The address the request came from, read as allauth reads it for its rate limits:
+    behind TRUSTED_PROXY_COUNT proxies, from X-Forwarded-For; REMOTE_ADDR otherwise."""
+    if request is None:
+        return None
+    try:
+        return get_account_adapter(request).get_client_ip(request)
+    except (PermissionDenied, ImproperlyConfigured):
+        # No usable address, or fewer forwarded addresses than proxies: not the client's.
+        return None
 
 
 def user_agent(request: HttpRequest | None) -> str:

@@ -374,6 +374,12 @@ SECURE_HSTS_PRELOAD = HTTPS
 if env_bool("USE_X_FORWARDED_PROTO", False):
     # Only behind a proxy that sets (and strips incoming) X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The client's address (sign-in rate limits, lockout e-mails, consents) is the
+# TRUSTED_PROXY_COUNT-th address from the right of X-Forwarded-For, as allauth reads it
+# (ALLAUTH_TRUSTED_PROXY_COUNT; accounts.services.client_ip): 1 behind the compose file's
+# proxy, 2 with a TLS proxy in front of it; 0 (no proxy): REMOTE_ADDR. Never more than the
+# proxies that really append to the header, or a client could choose its own address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
