@@ -30,10 +30,11 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from accounts.lockout import union_contact
-from kosmo import membership
+from kosmo import documents, membership
 from kosmo.access import feature_of_view
 from kosmo.features import FEATURES
 from kosmo.membership import Standing
+from kosmo.models import DocumentJob
 
 CLOSED_STATUS = 403
 READ_ONLY_STATUS = 403
@@ -66,8 +67,8 @@ WRITABLE_WHEN_FORMER = frozenset(
 )
 # Pages of no service a former member opens whatever the union shows them (by URL name):
 # the TOP page and what every page loads (the union's colours and logo), signing in and out,
-# the account's own pages, help, and the PDF job pages of their history. A page of a service
-# is open when the service is (kosmo.membership.SIGHTS).
+# the account's own pages and help. A page of a service is open when the service is
+# (kosmo.membership.SIGHTS), a document's page when its service is (`DOCUMENT_PAGES`).
 OPEN_TO_EVERY_FORMER_MEMBER = WRITABLE_WHEN_FORMER | {
     "home",
     "branding_css",
@@ -79,10 +80,11 @@ OPEN_TO_EVERY_FORMER_MEMBER = WRITABLE_WHEN_FORMER | {
     "accounts:security_log",
     "notices:guide",
     "notices:faq",
-    "document_status",
-    "document_status_json",
-    "document_download",
 }
+# The pages of one document (PDF) job: open when the job's service is (kosmo.documents).
+DOCUMENT_PAGES = frozenset(
+    {"document_status", "document_status_json", "document_download", "document_retry"}
+)
 
 
 def closed_messages(user) -> list[str]:
@@ -149,7 +151,18 @@ class FormerMemberMiddleware:
         feature = feature_of_view(view_func)
         if feature in seen:
             return None
-        if feature is None and request.resolver_match.view_name in OPEN_TO_EVERY_FORMER_MEMBER:
+        view_name = request.resolver_match.view_name
+        if view_name in DOCUMENT_PAGES:
+            # A document (PDF) opens when the service it was made for is open (an unknown job
+            # falls through to the page's own 404).
+            kind = (
+                DocumentJob.objects.filter(owner=request.user, pk=view_kwargs.get("pk"))
+                .values_list("kind", flat=True)
+                .first()
+            )
+            if kind is None or documents.feature_of(kind) in seen:
+                return None
+        elif feature is None and view_name in OPEN_TO_EVERY_FORMER_MEMBER:
             return None
         return render(
             request,

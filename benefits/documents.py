@@ -30,7 +30,7 @@ def _month(text: str) -> dt.date:
     return dt.date(int(year), int(month), 1)
 
 
-@documents.register(KIND)
+@documents.register(KIND, feature="benefits")
 def render_notice(job: DocumentJob) -> documents.Rendered:
     """The payments of the period, scoped to what the job's owner may see, as on the pages.
 

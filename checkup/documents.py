@@ -17,7 +17,7 @@ def params_for(person: Person) -> dict:
     return {"person": person.pk}
 
 
-@documents.register(KIND)
+@documents.register(KIND, feature="checkup")
 def render_table(job: DocumentJob) -> documents.Rendered:
     """The person's table as on the page, scoped again to what the job's owner may see."""
     person = Person.objects.visible_to(job.owner).get(pk=job.params["person"])

@@ -29,7 +29,7 @@ def params_for(household: queries.HouseholdSurvey) -> dict:
     }
 
 
-@documents.register(KIND)
+@documents.register(KIND, feature="dependent_survey")
 def render_required_documents(job: DocumentJob) -> documents.Rendered:
     """The documents each dependent must submit, scoped to the job owner's own household."""
     member = job.owner.person

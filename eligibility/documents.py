@@ -14,7 +14,7 @@ class PersonNotCovered(LookupError):
     """The person is no longer one the job's owner may output a notice for."""
 
 
-@documents.register(queries.NOTICE_KIND)
+@documents.register(queries.NOTICE_KIND, feature="eligibility_notice")
 def render_notice(job: DocumentJob) -> documents.Rendered:
     """The notice of one covered person of the owner's household, as the page lists them:
     a person who left the household or lost coverage since the request fails the job."""

@@ -54,22 +54,33 @@ class Timing:
 Renderer = Callable[[DocumentJob], Rendered]
 RENDERERS: dict[str, Renderer] = {}
 TIMINGS: dict[str, Timing] = {}
+# The service (feature key) whose page asks for each kind: a former member shown only some
+# services opens only their documents (accounts.former_members).
+FEATURES: dict[str, str] = {}
 
 
 def register(
     kind: str,
     *,
+    feature: str,
     lease: dt.timedelta = DEFAULT_LEASE,
     queue_wait: dt.timedelta = DEFAULT_QUEUE_WAIT,
 ) -> Callable[[Renderer], Renderer]:
-    """Decorator: `@documents.register("medical_statement")` on a function job → Rendered."""
+    """Decorator: `@documents.register("medical_statement", feature="medical")` on a function
+    job → Rendered."""
 
     def decorator(renderer: Renderer) -> Renderer:
         RENDERERS[kind] = renderer
         TIMINGS[kind] = Timing(lease=lease, queue_wait=queue_wait)
+        FEATURES[kind] = feature
         return renderer
 
     return decorator
+
+
+def feature_of(kind: str) -> str | None:
+    """The service a kind of document belongs to (None for a kind no app registered)."""
+    return FEATURES.get(kind)
 
 
 def timing(kind: str) -> Timing:

@@ -23,7 +23,7 @@ def _month(text: str) -> dt.date:
     return dt.date(int(year), int(month), 1)
 
 
-@documents.register(KIND)
+@documents.register(KIND, feature="medical")
 def render_statement(job: DocumentJob) -> documents.Rendered:
     """The claims of the period, scoped to what the job's owner may see, as on the pages."""
     start, end = _month(job.params["start"]), _month(job.params["end"])

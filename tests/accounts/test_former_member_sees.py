@@ -23,7 +23,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.roles import CLERK, UNION_ADMIN
-from kosmo.models import FormerMemberAccess, FormerMemberSees, Union
+from kosmo.models import DocumentJob, FormerMemberAccess, FormerMemberSees, Union
 from tests import factories
 from tests.benefits.factories import BenefitPaymentFactory
 
@@ -273,6 +273,38 @@ def test_medical_etax_only_the_account_pages_and_help_stay(signed_in, rich, insu
         assert shown in response.content.decode(), url
     signed_in.post("/accounts/logout/")
     assert "_auth_user_id" not in signed_in.session
+
+
+def test_medical_etax_only_a_pdf_of_the_medical_history_opens_an_older_checkup_pdf_not(
+    signed_in, rich, insured
+):
+    choose(rich, FormerMemberSees.MEDICAL_ETAX)
+    lose(insured, month_start(2))
+    factories.ClaimFactory(person=insured.person, service_month=month_start(3))
+    requested = signed_in.post(
+        "/medical/statement.pdf",
+        {"start": f"{month_start(3):%Y-%m}", "end": f"{month_start(3):%Y-%m}"},
+    )
+    statement = DocumentJob.objects.get(owner=insured, kind="medical_statement")
+    # A 健診結果 PDF made while still covered, its file still kept.
+    table = DocumentJob.objects.create(
+        owner=insured, kind="checkup_table", params={}, params_key="t", filename="健診.pdf"
+    )
+
+    shown = signed_in.get(f"/documents/{statement.pk}/")
+    refused = [
+        signed_in.get(f"/documents/{table.pk}/"),
+        signed_in.get(f"/documents/{table.pk}/status/"),
+        signed_in.get(f"/documents/{table.pk}/download/"),
+    ]
+
+    assert requested.status_code == 302 and requested.url == f"/documents/{statement.pk}/"
+    assert shown.status_code == 200
+    assert statement.filename in shown.content.decode()
+    for response in refused:
+        assert response.status_code == 403
+        assert ONLY in response.content.decode()
+    assert signed_in.get("/documents/999999/").status_code == 404
 
 
 def test_medical_etax_only_the_unions_logo_and_colours_still_load(signed_in, rich, insured):

@@ -23,7 +23,7 @@ LEASE = dt.timedelta(seconds=20)
 QUEUE_WAIT = dt.timedelta(seconds=3)
 
 
-@documents.register(HELD_KIND, lease=LEASE, queue_wait=QUEUE_WAIT)
+@documents.register(HELD_KIND, feature="medical", lease=LEASE, queue_wait=QUEUE_WAIT)
 def render_held_notice(job: DocumentJob) -> documents.Rendered:
     with Path(job.params["log"]).open("a") as log:
         log.write(f"{job.attempts}\n")
