@@ -26,6 +26,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from accounts.roles import CLERK
@@ -313,8 +314,10 @@ def test_with_the_store_unreachable_the_member_gets_a_japanese_page_and_the_pdf_
     insured = _member(cluster.union)
     factories.ClaimFactory(person=insured.person, service_month=dt.date(2025, 3, 1))
     member, node_a, node_b = _signed_in(cluster, insured), cluster.node_a, cluster.node_b
+    renders = _finished_renders(cluster)
     earlier = _ask_for_statement(member, node_a)
     _poll_until_ready(member, node_b, earlier)
+    _wait(lambda: _finished_renders(cluster) > renders, "the first render's end")
 
     cluster.s3.stop()
     # A ready PDF cannot be fetched: the portal's Japanese page, no traceback.
@@ -322,11 +325,12 @@ def test_with_the_store_unreachable_the_member_gets_a_japanese_page_and_the_pdf_
     assert download.status == 503
     assert STORE_DOWN in download.text and "Traceback" not in download.text
     # A new PDF is asked for on node A; the worker renders it but cannot store it.
-    renders = _finished_renders(cluster)
+    renders = _finished_renders(cluster)  # the first render's line is written: counted
     pk = _ask_for_statement(member, node_a, start="2025-02")
     _wait(lambda: _finished_renders(cluster) > renders, "the worker's attempt")
     job = DocumentJob.objects.get(pk=pk)
-    assert job.state == DocumentJob.State.PENDING and job.error == ""  # not failed: waiting
+    assert job.state == DocumentJob.State.PENDING and job.error == ""  # not failed: waiting …
+    assert job.deadline <= timezone.now() + documents.STORE_RETRY_WAIT  # … for the store
     page = member.get(node_a, f"/documents/{pk}/")
     assert page.status == 200 and GENERATING in page.text
 
