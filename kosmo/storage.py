@@ -120,8 +120,8 @@ class StoreUnavailable(Exception):
 
 def is_missing(error: BaseException) -> bool:
     """Whether a storage error says the file is not there (not that the store is down)."""
-    if isinstance(error, FileNotFoundError):
-        return True
+    if isinstance(error, FileNotFoundError | IsADirectoryError | NotADirectoryError):
+        return True  # on a disk: no such file, or a folder's name
     if isinstance(error, ClientError):
         return error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound")
     return False

@@ -55,8 +55,13 @@ def test_a_signed_in_members_media_stays_publicly_cacheable(store, member_client
     assert response["Cache-Control"] == "public, max-age=86400"
 
 
-def test_a_missing_name_is_the_404_page(store, union):
-    response = Client().get("/media/unions/logos/nothing.png")
+@pytest.mark.parametrize(
+    "path", ["unions/logos/nothing.png", "unions/logos/", "unions/logos/logo.png/x"]
+)
+def test_a_missing_name_or_a_folder_is_the_404_page(store, union, path):
+    default_storage.save("unions/logos/logo.png", ContentFile(image_bytes("PNG")))
+
+    response = Client().get(f"/media/{path}")
 
     assert response.status_code == 404
     assert NOT_FOUND in response.content.decode()
