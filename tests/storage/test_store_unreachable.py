@@ -364,3 +364,19 @@ def test_a_post_or_upload_deleted_while_the_store_is_down_is_gone_all_the_same(
         assert deleted_upload.status_code == 302
         assert not DiaryPost.objects.filter(pk=post.pk).exists()
         assert not Upload.objects.exists()
+
+
+def test_a_health_data_export_the_store_lost_fails_in_japanese_instead_of_retrying(
+    s3_storages, rich, member_client
+):
+    response = member_client.post(
+        reverse("wellness:records_import"),
+        {"file": SimpleUploadedFile("export.xml", APPLE.encode())},
+    )
+    job = StepImport.objects.get()
+    s3_storages.client.delete_object(Bucket=s3_storages.bucket, Key=f"private/{job.stored_name}")
+
+    assert response.status_code == 302
+    assert imports.run(job.pk) == StepImport.State.FAILED
+    job.refresh_from_db()
+    assert job.error == imports.BROKEN_FILE

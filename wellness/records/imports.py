@@ -35,7 +35,7 @@ from zoneinfo import ZoneInfo
 
 from lxml import etree
 
-from kosmo.storage import store_errors
+from kosmo.storage import StoreUnavailable, is_missing, store_errors
 from wellness.records.models import Source, StepImport
 
 WRONG_FILE = (
@@ -333,6 +333,10 @@ def run(job_id: int) -> str:
         # The worker reads the file from the store (a temporary copy spooled to its disk).
         with store_errors(), _storage().open(job.stored_name, "rb") as stored:
             totals = read(stored, job.source, report)
+    except StoreUnavailable as unavailable:
+        if not is_missing(unavailable.__cause__):
+            raise  # the task retries: the file is read again once the store answers
+        return _finish(job, StepImport.State.FAILED, error=BROKEN_FILE)  # the store lost it
     except ImportRefused as refused:
         return _finish(job, StepImport.State.FAILED, error=refused.message)
     except (zipfile.BadZipFile, zlib.error, EOFError, UnicodeDecodeError):
