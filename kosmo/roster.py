@@ -107,6 +107,10 @@ SEXES = {label: sex.value for label, sex in SEXES.items()}
 SQLITE_BATCH = 5_000
 ANALYZE_AFTER = 1_000  # rows inserted into a table before its statistics are refreshed
 STAGING_STATISTICS = 10  # the staging tables' statistics target (PostgreSQL's default: 100)
+# Memory for each sort and hash of this import's queries (PostgreSQL; for its transaction only):
+# a million-person roster's households (the new persons' join) fit in it instead of spilling
+# to disk in batches (the default 4 MB). The queries run one at a time.
+WORK_MEM = "64MB"
 _DATE = re.compile(
     r"([0-9]{4})(?:-([0-9]{1,2})-([0-9]{1,2})|/([0-9]{1,2})/([0-9]{1,2})|([0-9]{2})([0-9]{2}))"
 )
@@ -602,6 +606,8 @@ class _Staging:
         self.resolved = 0
         self.movers = 0  # rows with 旧記号・旧番号・旧枝番
         self.cursor = connection.cursor()
+        if self.postgres:
+            self.execute("SELECT set_config('work_mem', %s, true)", [WORK_MEM])
         for name in ("roster_staging", "roster_resolved_1"):
             self.execute(f"DROP TABLE IF EXISTS {self.schema}.{name}")
         columns = ", ".join(f"{name} {sql_type}" for name, sql_type in STAGING)
@@ -945,7 +951,8 @@ def _apply(
     # New households; the new persons find theirs by key when they are inserted.
     households = staging.execute(
         "INSERT INTO kosmo_household (union_id, symbol, number)"  # noqa: S608
-        f" SELECT DISTINCT %s, symbol, number FROM {staging.table} WHERE household_id IS NULL",
+        f" SELECT DISTINCT %s, symbol, number FROM {staging.table} WHERE household_id IS NULL"
+        " ORDER BY symbol, number",
         [union.pk],
     )
     analyze_if_grown(staging, "kosmo_household", households, "union_id, symbol, number")
