@@ -75,13 +75,13 @@ def demo_seeder(tmp_path_factory):
 
 
 @pytest.fixture
-def demo(live_server, demo_seeder):
+def seeded_demo(live_server, demo_seeder):
     """The database, files and outbox as `seed_demo` leaves them (see tests/e2e/demo_data.py)."""
     demo_seeder()
 
 
 @pytest.fixture
-def demo_portal(demo):
+def demo_portal(seeded_demo):
     """The demo data, with the rich demo union served on the live server's host."""
     from kosmo.models import Union
 
@@ -90,7 +90,7 @@ def demo_portal(demo):
 
 
 @pytest.fixture
-def demo_hosts(demo, live_server):
+def demo_hosts(seeded_demo, live_server):
     """The demo data as `make run` serves it: each union on its own *.localhost name (which
     browsers send to this machine), with the live server's port. Returns {slug: base URL}."""
     from urllib.parse import urlsplit

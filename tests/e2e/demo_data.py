@@ -6,7 +6,8 @@ rows it leaves, its files and the mail it sent are kept, and the next test whose
 in the same state as before that run (as a flush leaves it) gets them back in a fraction of a
 second: the same rows with the same ids, the same files, the same mail in the outbox. A test
 whose database is in any other state, or a test on another day (the demo's dates count from
-the day it is seeded), runs `seed_demo` itself and its result becomes the copy.
+the day it is seeded), runs `seed_demo` itself and its result becomes the copy. (A test that
+changes what `seed_demo` makes, through settings say, should run it itself.)
 
 PostgreSQL copies the tables with COPY; other databases with plain INSERTs.
 """
@@ -14,6 +15,7 @@ PostgreSQL copies the tables with COPY; other databases with plain INSERTs.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import io
 import shutil
 from dataclasses import dataclass, field
@@ -70,7 +72,7 @@ def _media_roots() -> dict[str, Path] | None:
 
 @dataclass
 class DemoCopy:
-    day: object  # the date it was seeded on (Asia/Tokyo)
+    day: dt.date  # the day it was seeded on (Asia/Tokyo)
     rows_before: dict[str, int]  # the state it was seeded from
     tables: dict[str, object] = field(default_factory=dict)  # COPY text, or a list of rows
     files: dict[str, Path] = field(default_factory=dict)
