@@ -380,3 +380,26 @@ def test_a_health_data_export_the_store_lost_fails_in_japanese_instead_of_retryi
     assert imports.run(job.pk) == StepImport.State.FAILED
     job.refresh_from_db()
     assert job.error == imports.BROKEN_FILE
+
+
+def test_going_back_from_the_confirm_page_while_the_store_is_down_keeps_the_text(
+    s3_storages, rich, member_client, insured
+):
+    join(insured.person, "たろう")
+    token = str(uuid.uuid4())
+    picture = SimpleUploadedFile("walk.png", image_bytes("PNG"), "image/png")
+    confirm = member_client.post(
+        "/wellness/diary/post/",
+        {"step": "confirm", "body": "夕方の散歩", "token": token, "image": picture},
+    )
+    assert confirm.status_code == 200
+
+    with store_down(s3_storages):
+        back = member_client.post(
+            "/wellness/diary/post/", {"step": "back", "body": "夕方の散歩", "token": token}
+        )
+
+        assert back.status_code == 200
+        assert "夕方の散歩</textarea>" in _html(back)
+        # The held picture stays until the abandoned pictures are purged.
+        assert PendingImage.objects.filter(token=token).exists()
