@@ -18,8 +18,12 @@ measures, `--repeat` times each (median and fastest are printed):
 - `full roster, 1 % changed`: the roster with 1 % of the persons' addresses changed (`--full`);
 - `1 % 異動 file`: only those changed rows (the monthly file), on the same database state.
 
-The first load's rows/s is reported as a ratio to both COPYs (bench/run.py's goal: ≥ 0.5× the
-COPY into kosmo_person, like import_claims).
+The first load's rows/s is reported as a ratio to both COPYs. The goal (issue 19: ≥ 0.5×) is
+measured against the COPY into kosmo_person, as import_claims is against its rows COPYed into
+medical_claim: the same persons into the same table, with its indexes, checks and foreign keys
+(checked at COMMIT, as the import's are); the import also creates the households, which that
+COPY does not. The raw COPY into a text table is the floor for the bytes only: a COPY of the
+finished persons into kosmo_person already takes 5–7 times as long.
 """
 
 from __future__ import annotations
@@ -284,11 +288,13 @@ def lines(figure: dict) -> list[str]:
         if label == "1 % 異動 file":
             rate = round(figure["changed_rows"] / seconds)
         out.append(f"  {label:28} {seconds:9.2f} {figure['fastest'][label]:9.2f} {rate:10,}")
+    goal = "met" if figure["ratio_to_copy_into_kosmo_person"] >= 0.5 else "missed"
     out.append(
-        f"  first load = {figure['ratio_to_raw_copy']:.3f}x raw COPY, "
-        f"{figure['ratio_to_copy_into_kosmo_person']:.3f}x COPY into kosmo_person (rows/s); "
-        f"the 1 % 異動 file takes {figure['monthly_vs_full_changed']:.2f}x the time of the full "
-        "roster with the same changes"
+        f"  first load = {figure['ratio_to_copy_into_kosmo_person']:.3f}x the COPY of its own "
+        f"persons into kosmo_person (goal >= 0.5x: {goal}), "
+        f"{figure['ratio_to_raw_copy']:.3f}x the raw COPY of the file into a plain text table "
+        f"(rows/s); the 1 % 異動 file takes {figure['monthly_vs_full_changed']:.2f}x the time "
+        "of the full roster with the same changes"
     )
     return out
 

@@ -626,7 +626,11 @@ class _Staging:
     def load(self, rows: Iterable[tuple]) -> None:
         columns = ", ".join(COLUMNS)
         if self.postgres:
-            with self.cursor.copy(f"COPY {self.table} ({columns}) FROM STDIN") as copy:
+            # Binary: the rows' ints, dates and texts go as they are (nothing to format and
+            # parse back as text on either side).
+            binary = f"COPY {self.table} ({columns}) FROM STDIN (FORMAT BINARY)"
+            with self.cursor.copy(binary) as copy:
+                copy.set_types([sql_type.split("(")[0] for _name, sql_type in STAGING])
                 for row in rows:
                     copy.write_row(row)
                     if row[-1] is not None:
