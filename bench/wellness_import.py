@@ -163,9 +163,12 @@ def child(database_url: str, path: str, do_import: bool) -> None:
     DailyRecord.objects.filter(person=person).delete()
     storage = storages["private"]
     name = Path(path).name
-    with open(path, "rb") as source:
-        stored = storage.save(f"bench/{name}", source) if do_import else ""
-    source_kind, total = imports.detect(storage.path(stored)) if do_import else (Source.APPLE, 0)
+    source_kind, total, stored = Source.APPLE, 0, ""
+    if do_import:  # as imports.start does: the content checked, then stored
+        with open(path, "rb") as source:
+            source_kind, total = imports.detect(source)
+            source.seek(0)
+            stored = storage.save(f"bench/{name}", source)
     job = StepImport.objects.create(
         person=person, file_name=name, stored_name=stored, source=source_kind, bytes_total=total
     )
