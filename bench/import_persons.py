@@ -23,7 +23,7 @@ measured against the COPY into kosmo_person, as import_claims is against its row
 medical_claim: the same persons into the same table, with its indexes, checks and foreign keys
 (checked at COMMIT, as the import's are); the import also creates the households, which that
 COPY does not. The raw COPY into a text table is the floor for the bytes only: a COPY of the
-finished persons into kosmo_person already takes 5–7 times as long.
+finished persons into kosmo_person already takes 4–12 times as long.
 """
 
 from __future__ import annotations
