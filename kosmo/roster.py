@@ -105,6 +105,8 @@ RELATIONSHIPS = {label: relationship.value for label, relationship in RELATIONSH
 SEXES = {label: sex.value for label, sex in SEXES.items()}
 
 SQLITE_BATCH = 5_000
+# Person.email (an EmailField): validate_email accepts up to 320 characters, the column 254.
+EMAIL_MAX_LENGTH = Person._meta.get_field("email").max_length
 ANALYZE_AFTER = 1_000  # rows inserted into a table before its statistics are refreshed
 STAGING_STATISTICS = 10  # the staging tables' statistics target (PostgreSQL's default: 100)
 # Memory for each sort and hash of this import's queries (PostgreSQL; for its transaction only):
@@ -414,7 +416,9 @@ def _row_parser(union: Union, ix: dict[str, int], today: dt.date):
             postal = f"{postal[:3]}-{postal[-4:]}"
         address = text(fields, "住所", errors, max_length=200, required=False)
         email = fields[email_ix] if email_ix is not None else ""
-        if email:
+        if len(email) > EMAIL_MAX_LENGTH:
+            errors.append(f"メールアドレスが長すぎます（{EMAIL_MAX_LENGTH}文字まで）")
+        elif email:
             try:
                 validate_email(email)
             except ValidationError:
@@ -540,6 +544,8 @@ def _plain_row_parser(union: Union, ix: dict[str, int], today: dt.date):
         if postal is None or len(address) > 200:
             return None
         email = fields[email_ix] if email_ix is not None else ""
+        if len(email) > EMAIL_MAX_LENGTH:
+            return None
         if email:
             try:
                 validate_email(email)

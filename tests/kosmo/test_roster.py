@@ -144,6 +144,28 @@ def test_a_bad_row_is_rejected_with_its_reason_and_the_others_load(union, tmp_pa
     assert result.rejections[0].row["記号"] == row.split(",")[0]
 
 
+# validate_email takes up to 320 characters; Person.email (the column) holds 254.
+EMAIL_254 = "a" * 64 + "@" + "b" * 63 + "." + "c" * 63 + "." + "d" * 58 + ".jp"
+EMAIL_255 = "a" + EMAIL_254
+
+
+def test_a_contact_address_of_254_characters_loads_and_one_of_255_is_rejected(union, tmp_path):
+    header = HEADER + ",メールアドレス"
+    assert (len(EMAIL_254), len(EMAIL_255)) == (254, 255)
+
+    result = run(
+        union,
+        write(
+            tmp_path, "roster.csv", f"{TARO},{EMAIL_254}", f"{HANAKO},{EMAIL_255}", header=header
+        ),
+    )
+
+    assert [(r.line, r.reasons) for r in result.rejections] == [
+        (3, ["メールアドレスが長すぎます（254文字まで）"])
+    ]
+    assert person(union, "1001", "10001", "00").email == EMAIL_254
+
+
 def test_birth_date_today_is_accepted_and_tomorrow_is_not(union, tmp_path):
     today = TARO.replace("1979-08-22", "2026-12-05").replace("2015-04-01", "2026-12-05")
 
@@ -489,7 +511,8 @@ def test_the_quick_path_gives_the_full_checks_row_or_leaves_the_row_to_them():
         "郵便番号": ["1600023", "", "160-002", "１６０-0023"],
         "住所": ["", "あ" * 200, "あ" * 201],
         "保険者番号": ["12345678", "06139991", "", "abc"],
-        "メールアドレス": ["taro@example.com", "bad@", " taro@example.com "],
+        "メールアドレス": ["taro@example.com", "bad@", " taro@example.com ", EMAIL_254,
+                           EMAIL_255],
         "旧記号": ["2001"],
     }  # fmt: skip
     quick_rows = 0
