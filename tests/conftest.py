@@ -9,7 +9,8 @@ from kosmo.celery import app as celery_app
 from kosmo.models import Person, Union
 from tests import factories
 
-pytest_plugins = ["tests.s3"]  # s3_endpoint, s3_storages: a real S3 API on localhost
+# s3_endpoint, s3_storages: a real S3 API on localhost; redis_server: a private redis-server.
+pytest_plugins = ["tests.servers", "tests.s3"]
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 

@@ -23,21 +23,17 @@ from pathlib import Path
 
 import pytest
 
+from tests.servers import free_port
+
 ACCESS_KEY = "kosmo-test"
 SECRET_KEY = "kosmo-test-secret"
 REGION = "ap-northeast-1"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @dataclass
 class S3Endpoint:
     log_path: Path
-    port: int = field(default_factory=_free_port)
+    port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
 
     @property

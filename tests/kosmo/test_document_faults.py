@@ -16,7 +16,6 @@ import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 import redis
@@ -33,6 +32,7 @@ from kosmo.models import DocumentJob
 from kosmo.tasks import requeue_overdue_documents
 from tests.conftest import require
 from tests.kosmo.held_documents import HELD_KIND, LEASE, QUEUE_WAIT
+from tests.servers import database_url
 
 NOTICE_URL = "/eligibility/notice/"
 LEASE_OF_A_NOTICE = dt.timedelta(minutes=2)  # the default lease, the notice's
@@ -378,13 +378,6 @@ def test_the_beat_sweeps_overdue_documents_every_minute():
 BEAT = 0.5  # seconds between the tests' sweeps (the deployment's beat: 60 s)
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    credentials = quote(db["USER"]) + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
-    port = f":{db['PORT']}" if db["PORT"] else ""
-    return f"postgresql://{credentials}@{db['HOST']}{port}/{quote(db['NAME'])}"
-
-
 @pytest.fixture
 def worker_processes(transactional_db, settings, tmp_path):
     """Starts `celery -A kosmo worker` processes on the test database and broker, each in its
@@ -396,7 +389,7 @@ def worker_processes(transactional_db, settings, tmp_path):
     celery_app.control.purge()
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
         "DJANGO_SETTINGS_MODULE": "kosmo.settings",
     }

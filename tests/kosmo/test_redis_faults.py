@@ -10,11 +10,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import logging
-import os
-import shutil
-import signal
-import socket
-import subprocess
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -28,7 +23,6 @@ from accounts.ratelimits import UNAVAILABLE
 from kosmo import outage
 from kosmo.logging import OncePerInterval
 from tests import factories
-from tests.conftest import require
 
 SOCKET_TIMEOUT = 1.0  # seconds: long enough that waiting it out per cache call would show
 # Longer than any request here takes on a busy machine, as in production (5 s against 0.5 s).
@@ -41,67 +35,6 @@ HUNG_PAGE_BOUND = 3 * SOCKET_TIMEOUT
 LOGIN_BOUND = 5 * SOCKET_TIMEOUT
 INVALID_LOGIN = "無効なユーザIDまたはパスワードです。"
 WRONG = "Wrong-pass-2026"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class RedisServer:
-    """A private redis-server without persistence: stop/start, pause (SIGSTOP)/resume."""
-
-    def __init__(self, binary: str) -> None:
-        self.binary = binary
-        self.port = _free_port()
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
-            + ["--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as conn:
-                    conn.sendall(b"PING\r\n")
-                    if conn.recv(16).startswith(b"+PONG"):
-                        return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.resume()
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
-
-    def pause(self) -> None:
-        os.kill(self.process.pid, signal.SIGSTOP)
-
-    def resume(self) -> None:
-        if self.process is not None:
-            os.kill(self.process.pid, signal.SIGCONT)
-
-
-@pytest.fixture
-def redis_server():
-    binary = shutil.which("redis-server") or "/usr/bin/redis-server"
-    require(os.path.exists(binary), "needs the redis-server binary")
-    server = RedisServer(binary)
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

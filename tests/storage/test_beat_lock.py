@@ -4,7 +4,6 @@ over once the holder released the lock or its lock expired. Real Redis (REDIS_UR
 messages counted in the broker's queue."""
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -19,7 +18,6 @@ from celery import Celery
 
 from kosmo.beat import LAST_RUN_KEY, LOCK_KEY, LockedScheduler
 from tests.conftest import require
-from tests.kosmo.test_redis_faults import RedisServer
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -138,36 +136,25 @@ def test_a_beat_without_redis_stands_by_instead_of_sending():
     scheduler.close()
 
 
-@pytest.fixture
-def private_redis():
-    """A redis-server of this test's own, to stop and start (no persistence)."""
-    binary = shutil.which("redis-server") or "/usr/bin/redis-server"
-    require(os.path.exists(binary), "needs the redis-server binary")
-    server = RedisServer(binary)
-    server.start()
-    yield server
-    server.stop()
-
-
-def test_while_redis_is_down_no_beat_sends_and_after_it_one_does(private_redis):
-    app = beat_app(private_redis.url, "celery")
+def test_while_redis_is_down_no_beat_sends_and_after_it_one_does(redis_server):
+    app = beat_app(redis_server.url, "celery")
     first = LockedScheduler(app=app, lock_seconds=30)
     second = LockedScheduler(app=app, lock_seconds=30)
     run_ticks(first)
     run_ticks(second)
     assert first.holding is True
 
-    private_redis.stop()
+    redis_server.stop()
     assert first.tick() == 3.0  # no exception, nothing sent: stands by, tries again
     assert second.tick() == 3.0
-    private_redis.start()  # empty: the lock, the last runs and the queue are gone
+    redis_server.start()  # empty: the lock, the last runs and the queue are gone
     run_ticks(second)
     run_ticks(first)
     run_ticks(second)
 
     assert (first.holding, second.holding) == (False, True)
     # The restarted Redis lost the schedule's state, so the new holder sends both again: once.
-    assert redis.Redis.from_url(private_redis.url).llen("celery") == 2
+    assert redis.Redis.from_url(redis_server.url).llen("celery") == 2
     first.close()
     second.close()
 

@@ -41,7 +41,8 @@ from tests.dependents.conftest import make_survey, pdf_bytes
 from tests.dependents.steps import CHILD_ANSWERS, SPOUSE_ANSWERS
 from tests.s3 import REGION as S3_REGION
 from tests.s3 import S3Endpoint
-from tests.storage.nodes import Deployment, Host, Visitor, database_url
+from tests.servers import database_url
+from tests.storage.nodes import Deployment, Host, Visitor
 
 pytestmark = pytest.mark.celery_worker
 
