@@ -58,10 +58,7 @@ def detect_kind(upload: UploadedFile) -> str:
     member-facing message. Leaves the file positioned at its start."""
     if upload is None:
         raise ValidationError(MESSAGES["missing"], code="missing")
-    if upload.size == 0:
-        raise ValidationError(MESSAGES["empty"], code="empty")
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise ValidationError(MESSAGES["too_large"], code="too_large")
+    _check_size(upload)
     try:
         kind = _pdf(upload) or _image(upload)
     finally:
@@ -69,6 +66,13 @@ def detect_kind(upload: UploadedFile) -> str:
     if kind is None:
         raise ValidationError(MESSAGES["type"], code="type")
     return kind
+
+
+def _check_size(upload: UploadedFile) -> None:
+    if upload.size == 0:
+        raise ValidationError(MESSAGES["empty"], code="empty")
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError(MESSAGES["too_large"], code="too_large")
 
 
 def _pdf(upload: UploadedFile) -> str | None:
@@ -104,10 +108,7 @@ def transfer_form_kind(upload: UploadedFile) -> str:
     """The real format of a union's 異動届 ("pdf", "xlsx", "docx", "xls", "doc") or a
     ValidationError with the staff-facing message. An Office 97-2003 file says only that it
     is one: its name tells .xls from .doc. Leaves the file positioned at its start."""
-    if upload.size == 0:
-        raise ValidationError(MESSAGES["empty"], code="empty")
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise ValidationError(MESSAGES["too_large"], code="too_large")
+    _check_size(upload)
     try:
         kind = _pdf(upload) or _office(upload)
     finally:
