@@ -33,6 +33,7 @@ WEIGHT_BUDGET = 100 * 1024  # HTML + CSS + JS, gzip-compressed, per page
 NOT_A_PAGE = {
     "branding_css": "the union's colours as CSS (counted in each page's weight)",
     "healthz": "the load balancer's health check (plain text)",
+    "media": "public media files (pictures: logos, club images, profile images)",
     "document_status_json": "JSON polled by the document page",
     "document_download": "the generated PDF file itself",
     "document_retry": "POST only (the 再作成 button of the document page)",
