@@ -611,6 +611,7 @@ class _Staging:
         self.table = f"{self.schema}.roster_staging"
         self.resolved = 0
         self.movers = 0  # rows with 旧記号・旧番号・旧枝番
+        self.orphans_checked = False  # the dependents without an insured person (a first load)
         self.cursor = connection.cursor()
         if self.postgres:
             self.execute("SELECT set_config('work_mem', %s, true)", [WORK_MEM])
@@ -677,23 +678,31 @@ class _Staging:
         """Rows that clash with another row of the file: a key twice, two insured persons in
         one household, the old row of a person the file moves elsewhere."""
         rejected: dict[int, list[str]] = {}
-        # One sort for both: a later row of a key is a duplicate; of the first rows of each
+        # A first load without movers has no persons in the database that a dependent's
+        # household could have: its dependents without an insured row come out of this sort
+        # too (the household's first insured row is never rejected here).
+        self.orphans_checked = not self.movers and not self.union_has_households()
+        orphans = " OR first_insured IS NULL" if self.orphans_checked else ""
+        # One sort for all: a later row of a key is a duplicate; of the first rows of each
         # key, an insured one after the household's first insured one is a second insured.
         clashes = self.fetch(
-            "SELECT line_no, first_line, first_insured FROM (SELECT line_no, role, first_line,"  # noqa: S608
-            " MIN(line_no) FILTER (WHERE role = 'insured' AND line_no = first_line)"
+            "SELECT line_no, first_line, first_insured, symbol, number FROM (SELECT line_no,"  # noqa: S608
+            " role, symbol, number, first_line, MIN(line_no)"
+            " FILTER (WHERE role = 'insured' AND line_no = first_line)"
             " OVER (PARTITION BY symbol, number) AS first_insured"
             " FROM (SELECT line_no, role, symbol, number, MIN(line_no)"
             f" OVER (PARTITION BY symbol, number, branch) AS first_line FROM {self.table}) k"
             ") ranked WHERE line_no <> first_line"
-            " OR (role = 'insured' AND line_no <> first_insured)"
+            f" OR (role = 'insured' AND line_no <> first_insured){orphans}"
         )
         self.reject(
             [
                 (line, f"{first}行目と同じ記号・番号・枝番の行です")
                 if line != first
                 else (line, f"{insured}行目と同じ世帯（記号・番号）に被保険者がもう1人います")
-                for line, first, insured in sorted(clashes)
+                if insured is not None
+                else (line, _no_insured(symbol, number))
+                for line, first, insured, symbol, number in sorted(clashes)
             ],
             rejected,
         )
@@ -712,6 +721,11 @@ class _Staging:
             rejected,
         )
         return rejected
+
+    def union_has_households(self) -> bool:
+        return bool(
+            self.fetch("SELECT 1 FROM kosmo_household WHERE union_id = %s LIMIT 1", [self.union.pk])
+        )
 
     def analyze(self, table: str, columns: str, *, temporary: bool = False) -> None:
         """Refresh the planner's statistics of `table` (PostgreSQL), for the columns this
@@ -733,10 +747,7 @@ class _Staging:
         the table is rebuilt with them (CREATE TABLE AS, cheaper than updating every row).
         A union without households yet (a first load) has nothing to find: the ids stay
         None."""
-        known = self.fetch(
-            "SELECT 1 FROM kosmo_household WHERE union_id = %s LIMIT 1", [self.union.pk]
-        )
-        if not known:
+        if not self.union_has_households():
             return
         self.resolved += 1
         name = f"roster_resolved_{self.resolved}"
@@ -792,6 +803,8 @@ class _Staging:
             ],
             rejected,
         )
+        if self.orphans_checked:
+            return rejected
         # Repeated: a dependent rejected for its household leaves no row to change that.
         orphans = self.fetch(
             f"SELECT s.line_no, s.symbol, s.number FROM {self.table} s"  # noqa: S608
@@ -803,17 +816,17 @@ class _Staging:
             " WHERE d.person_id = p.id AND d.role = 'dependent'))"
         )
         self.reject(
-            [
-                (line, f"世帯（記号・番号「{symbol}・{number}」）に被保険者がいません")
-                for line, symbol, number in orphans
-            ],
-            rejected,
+            [(line, _no_insured(symbol, number)) for line, symbol, number in orphans], rejected
         )
         return rejected
 
     def drop(self) -> None:
         self.execute(f"DROP TABLE {self.table}")
         self.cursor.close()
+
+
+def _no_insured(symbol: str, number: str) -> str:
+    return f"世帯（記号・番号「{symbol}・{number}」）に被保険者がいません"
 
 
 def _as_date(value) -> dt.date:

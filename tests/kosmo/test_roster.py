@@ -220,6 +220,25 @@ def test_a_dependent_whose_household_has_no_insured_person_is_rejected(union, tm
     assert not Household.objects.filter(union=union, number="10001").exists()
 
 
+def test_a_dependent_whose_only_insured_row_repeats_a_key_is_rejected(union, tmp_path):
+    # The insured row is the dependent's key again: rejected as a duplicate, it leaves the
+    # household without an insured person, on a first load as on a later one.
+    insured_again = TARO.replace(",00,", ",01,")
+    run(union, write(tmp_path, "other.csv", KEN))
+    for fresh in (False, True):
+        if fresh:
+            Person.objects.all().delete()
+            Household.objects.all().delete()
+        result = run(union, write(tmp_path, "roster.csv", HANAKO, insured_again), force=True)
+
+        assert [(r.line, r.reasons) for r in result.rejections] == [
+            (2, ["世帯（記号・番号「1001・10001」）に被保険者がいません"]),
+            (3, ["2行目と同じ記号・番号・枝番の行です"]),
+        ]
+        assert result.created == 0
+        assert not Household.objects.filter(union=union, number="10001").exists()
+
+
 def test_a_dependent_of_an_insured_person_already_loaded_is_accepted(union, tmp_path):
     run(union, write(tmp_path, "first.csv", TARO))
 
