@@ -162,23 +162,9 @@ def generate(entrants: int, days: int) -> dict:
 
 
 def explain(event) -> str:
-    from django.db.models import Sum
+    from wellness.walking import queries
 
-    from wellness.records.items import STEPS
-    from wellness.records.models import DailyRecord
-    from wellness.walking.models import Entry
-
-    rows = (
-        DailyRecord.objects.filter(
-            item_key=STEPS,
-            date__range=(event.start_on, event.end_on),
-            person_id__in=Entry.objects.filter(event=event).values("person_id"),
-        )
-        .values("person_id")
-        .annotate(total=Sum("value"))
-        .values_list("person_id", "total")
-    )
-    return rows.explain(analyze=True, buffers=True)
+    return queries.step_totals_query(event).explain(analyze=True, buffers=True)
 
 
 def main(argv: list[str] | None = None) -> int:

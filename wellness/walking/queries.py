@@ -134,10 +134,16 @@ def step_totals(event: WalkingEvent) -> dict[int, int]:
     wellness.records offers steps per person (`steps_between`); a ranking of every entrant
     needs one grouped sum instead of a query per entrant, so this reads its DailyRecord table
     directly, read-only, with the same item key."""
+    return {person_id: int(total) for person_id, total in step_totals_query(event)}
+
+
+def step_totals_query(event: WalkingEvent):
+    """step_totals' one grouped query, (person id, total) rows (bench/walking_ranking.py
+    explains it)."""
     from wellness.records.items import STEPS
     from wellness.records.models import DailyRecord
 
-    rows = (
+    return (
         DailyRecord.objects.filter(
             item_key=STEPS,
             date__range=(event.start_on, event.end_on),
@@ -147,7 +153,6 @@ def step_totals(event: WalkingEvent) -> dict[int, int]:
         .annotate(total=Sum("value"))
         .values_list("person_id", "total")
     )
-    return {person_id: int(total) for person_id, total in rows}
 
 
 def competition_ranks(totals: list[int]) -> list[int]:
