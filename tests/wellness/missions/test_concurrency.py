@@ -1,14 +1,13 @@
 """Double submits and events reported at the same moment (PostgreSQL, real threads and
 connections): one draw a day, one coin one cell, one clear and one award per mission."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from kosmo.models import Union
 from tests import factories
+from tests.concurrency import THREADS, run_together
 from tests.conftest import require
 from wellness.missions import services
 from wellness.missions.models import (
@@ -22,28 +21,9 @@ from wellness.missions.models import (
 )
 from wellness.points.models import PointEntry
 
-THREADS = 8
 
-
-def run_together(work):
-    barrier = threading.Barrier(THREADS)
-    results = []
-
-    def one(n):
-        try:
-            barrier.wait()
-            results.append(work(n))
-        except services.MissionRefused as refused:
-            results.append(refused.message)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=one, args=(n,)) for n in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+def run_together_refused(work):
+    return run_together(work, refused=services.MissionRefused)
 
 
 @pytest.fixture
@@ -58,7 +38,9 @@ def test_simultaneous_logins_clear_and_award_once(member):
     require(connection.vendor == "postgresql", "concurrency needs PostgreSQL (DATABASE_URL)")
     today = timezone.localdate()
 
-    run_together(lambda n: services.record_activity(person=member, action=Action.LOGIN, on=today))
+    run_together_refused(
+        lambda n: services.record_activity(person=member, action=Action.LOGIN, on=today)
+    )
 
     assert DailyClear.objects.filter(person=member).count() == 1
     assert PointEntry.objects.filter(person=member, source="missions.daily").count() == 1
@@ -72,7 +54,7 @@ def test_simultaneous_draws_give_one_result(member):
     Prize.objects.create(union=union, game=Game.LOTTERY, name="1等", points=10, weight=1)
     services.record_activity(person=member, action=Action.LOGIN, on=today)
 
-    results = run_together(
+    results = run_together_refused(
         lambda n: services.draw_lottery(person=member, union=union, day=today).pk
     )
 
@@ -94,7 +76,7 @@ def test_one_coin_scratches_one_cell_whatever_the_clicks(member):
         person=member, item=SHIPPED_BY_KEY["steps"], day=today, value=Decimal(3000)
     )
 
-    results = run_together(lambda n: services.scratch(person=member, cell=n, day=today)[1])
+    results = run_together_refused(lambda n: services.scratch(person=member, cell=n, day=today)[1])
 
     assert ScratchCard.objects.count() == 1
     assert len(ScratchCard.objects.get().scratched) == 1

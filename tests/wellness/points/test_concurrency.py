@@ -1,36 +1,14 @@
 """Stock and points under concurrent orders (PostgreSQL, real threads and connections)."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from tests import factories
+from tests.concurrency import THREADS, run_together
 from tests.conftest import require
 from tests.wellness.points.conftest import give, make_gift
 from wellness.points import services
 from wellness.points.models import GiftCode, Item, Order
-
-THREADS = 8
-
-
-def run_together(work):
-    barrier = threading.Barrier(THREADS)
-    results = []
-
-    def one(n):
-        try:
-            barrier.wait()
-            results.append(work(n))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=one, args=(n,)) for n in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def attempt(person, item, token):
