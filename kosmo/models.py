@@ -201,8 +201,13 @@ class Union(models.Model):
 class Household(models.Model):
     """A 世帯: the persons sharing one 記号・番号 in a union."""
 
+    # No index of its own: the unique (union, symbol, number) index leads with it.
     union = models.ForeignKey(
-        Union, verbose_name=_("健康保険組合"), on_delete=models.PROTECT, related_name="households"
+        Union,
+        verbose_name=_("健康保険組合"),
+        on_delete=models.PROTECT,
+        related_name="households",
+        db_index=False,
     )
     symbol = models.CharField(_("記号"), max_length=8)
     number = models.CharField(_("番号"), max_length=8)
