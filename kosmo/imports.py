@@ -138,11 +138,15 @@ def detect_encoding(stream: IO[bytes]) -> tuple[str, str]:
     has_bom = first.startswith(codecs.BOM_UTF8)
     utf8_ok = True
     decoder = codecs.getincrementaldecoder("utf-8-sig")("strict")
-    chunk = first
+    chunk, last = first, b""
     while chunk:
         digest.update(chunk)
         if utf8_ok:
-            utf8_ok = _decodes(decoder, chunk, "utf-8-sig")
+            # In UTF-8, NUL is 00 and the C1 controls are C2 80 … C2 9F: a chunk without 00 or
+            # C2 (after one not ending in C2) holds neither, and its text need not be searched.
+            look = last == b"\xc2" or b"\x00" in chunk or b"\xc2" in chunk
+            utf8_ok = _decodes(decoder, chunk, "utf-8-sig", look=look)
+            last = chunk[-1:]
         chunk = stream.read(CHUNK)
     if utf8_ok:
         utf8_ok = _decodes(decoder, b"", "utf-8-sig", final=True)
@@ -158,12 +162,16 @@ def detect_encoding(stream: IO[bytes]) -> tuple[str, str]:
     return CP932, digest.hexdigest()
 
 
-def _decodes(decoder: codecs.IncrementalDecoder, chunk: bytes, codec: str, final=False) -> bool:
+def _decodes(
+    decoder: codecs.IncrementalDecoder, chunk: bytes, codec: str, final=False, *, look=True
+) -> bool:
+    """Whether `chunk` decodes; with `look`, also that its text holds no character of
+    `_NOT_TEXT`."""
     try:
         text = decoder.decode(chunk, final)
     except UnicodeDecodeError:
         return False
-    return not _NOT_TEXT[codec].search(text)
+    return not (look and _NOT_TEXT[codec].search(text))
 
 
 def codec_of(label: str) -> str:

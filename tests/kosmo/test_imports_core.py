@@ -7,6 +7,7 @@ import io
 import pytest
 
 from kosmo.imports import (
+    CHUNK,
     ENCODING_REFUSED,
     NO_HEADER,
     ImportRefused,
@@ -50,6 +51,31 @@ def test_an_undecodable_file_is_refused(data):
         detect_encoding(io.BytesIO(data))
 
     assert refused.value.message == ENCODING_REFUSED
+
+
+@pytest.mark.parametrize(
+    ("control", "where"),
+    [
+        ("\x00", 5_000),
+        ("\x85", CHUNK + 3),  # in the second chunk
+        ("\x85", CHUNK - 1),  # its two bytes across the chunks: C2 | 85
+        ("\x9f", CHUNK - 1),
+    ],
+    ids=["nul", "c1-second-chunk", "c1-across-chunks", "c1-last-across-chunks"],
+)
+def test_a_control_character_anywhere_in_a_large_file_refuses_it(control, where):
+    # Read in chunks of CHUNK bytes: a chunk is searched for NUL and C1 controls only where
+    # its bytes can hold them, including one whose first byte ended the chunk before.
+    line = "1001,00042,00,髙島屋ｸﾘﾆｯｸ\r\n".encode()
+    filler = line * (where // len(line))
+    filler += b"x" * (where - len(filler))  # to the byte, between whole characters
+    data = filler + control.encode() + filler
+
+    assert data.find(control.encode()) == where
+    with pytest.raises(ImportRefused):
+        detect_encoding(io.BytesIO(data))
+    label, _ = detect_encoding(io.BytesIO(filler + "¥".encode() + filler))
+    assert label == "UTF-8"  # ¥ is C2 A5: text
 
 
 def test_records_start_at_their_first_line_and_blank_rows_are_skipped():
