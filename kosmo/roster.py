@@ -446,9 +446,10 @@ def _row_parser(union: Union, ix: dict[str, int], today: dt.date):
 
 
 def _plain_row_parser(union: Union, ix: dict[str, int], today: dt.date):
-    """The quick path for the common row: `plain(fields)` gives exactly the row `parse` would
-    give when every value is in its plain form (no 旧記号・旧番号・旧枝番, nothing to report),
-    else None and the row goes through `parse` for its reasons. One pass, no calls per value:
+    """The quick path for the common row: `plain(line, fields)` gives exactly the staged row,
+    (line, *the row `parse` would give), when every value is in its plain form (no 旧記号・
+    旧番号・旧枝番, nothing to report), else None and the row goes through `parse` for its
+    reasons. One pass, no calls per value:
     the valid labels, branches, dates and postal codes are looked up in tables (dates and
     postal codes memoised, as they repeat across a roster)."""
     symbol_ix, number_ix, branch_ix = ix["記号"], ix["番号"], ix["枝番"]
@@ -485,7 +486,7 @@ def _plain_row_parser(union: Union, ix: dict[str, int], today: dt.date):
         postals[text] = normalised = f"{text[:3]}-{text[-4:]}"
         return normalised
 
-    def plain(fields: list[str]) -> tuple | None:
+    def plain(line: int, fields: list[str]) -> tuple | None:
         fields = list(map(str.strip, fields))
         if insurer_ix is not None and (own_insurer is None or fields[insurer_ix] != own_insurer):
             return None
@@ -505,24 +506,23 @@ def _plain_row_parser(union: Union, ix: dict[str, int], today: dt.date):
             or len(number) > 8
         ):
             return None
+        # A name of up to 50 characters has parts of up to 50 (a longer one takes the full
+        # checks, which measure each part).
         full = fields[name_ix]
+        if len(full) > 50:
+            return None
         family, space, given = full.partition(" ")
         if not space:
             family, space, given = full.partition("\u3000")
         given = given.strip(" \u3000")
         full = fields[kana_ix]
+        if len(full) > 50:
+            return None
         family_kana, space, given_kana = full.partition(" ")
         if not space:
             family_kana, space, given_kana = full.partition("\u3000")
         given_kana = given_kana.strip(" \u3000")
-        if (
-            not given
-            or not given_kana
-            or len(family) > 50
-            or len(given) > 50
-            or len(family_kana) > 50
-            or len(given_kana) > 50
-        ):
+        if not given or not given_kana:
             return None
         text = fields[birth_ix]
         birth = dates.get(text) or good_date(text)
@@ -552,7 +552,7 @@ def _plain_row_parser(union: Union, ix: dict[str, int], today: dt.date):
             except ValidationError:
                 return None
         return (
-            symbol, number, branch, *pair, family, given, family_kana, given_kana, sex,
+            line, symbol, number, branch, *pair, family, given, family_kana, given_kana, sex,
             birth, qualified, disqualified, postal, address, email, None, None, None,
         )  # fmt: skip
 
@@ -567,8 +567,8 @@ def _valid_rows(plain, parse, records: Records, result: RosterResult) -> Iterato
     try:
         for line, fields in records:
             total += 1
-            if len(fields) == width and (row := plain(fields)) is not None:
-                yield (line, *row)
+            if len(fields) == width and (row := plain(line, fields)) is not None:
+                yield row
                 continue
             errors: list[str] = []
             if wrong_width := width_error(records.header, fields):
@@ -600,6 +600,68 @@ def _merge(into: dict[int, list[str]], line: int, reason: str) -> None:
     into.setdefault(line, []).append(reason)
 
 
+INSURED = Person.Role.INSURED.value
+
+
+class _KeyOrder:
+    """The checks across rows, made while the rows stream into staging when the file is in
+    記号・番号 order, as core systems export a roster: a household's rows are then together,
+    so its repeated keys, second insured rows and missing insured row are known when its
+    last row has passed, holding one household at a time. At the first row out of order it
+    gives up (`ordered` is False) and `_Staging.clashes_in_sql` finds them instead.
+
+    A clash is (line, first line of its key, the household's first insured line or None,
+    記号, 番号), as `clashes_in_sql` gives it; `orphans` are the rows of households without
+    an insured row (not also a clash), which count only on a first load."""
+
+    __slots__ = ("ordered", "clashes", "orphans", "key", "rows")
+
+    def __init__(self) -> None:
+        self.ordered = True
+        self.clashes: list[tuple] = []
+        self.orphans: list[tuple] = []
+        self.key: tuple[str, str] | None = None
+        self.rows: list[tuple[int, str, str]] = []  # (line, 枝番, 区分) of the household
+
+    def see(self, row: tuple) -> None:
+        """Take a staged row (line, 記号, 番号, 枝番, 区分, …)."""
+        key = row[1:3]
+        if key != self.key:
+            if not self.ordered:
+                return
+            self.finish()
+            if self.key is not None and key < self.key:
+                self.ordered = False
+                self.clashes, self.orphans = [], []
+                return
+            self.key = key
+        self.rows.append((row[0], row[3], row[4]))
+
+    def finish(self) -> None:
+        """Check the household whose rows have all passed."""
+        rows, self.rows = self.rows, []
+        if len(rows) == 2:  # the common households first: nothing to find
+            (_, branch, role), (_, other_branch, other_role) = rows
+            if branch != other_branch and (role == INSURED) != (other_role == INSURED):
+                return
+        elif not rows or (len(rows) == 1 and rows[0][2] == INSURED):
+            return
+        firsts: dict[str, int] = {}
+        for line, branch, _role in rows:
+            firsts.setdefault(branch, line)
+        insured = [
+            line for line, branch, role in rows if role == INSURED and firsts[branch] == line
+        ]
+        first_insured = min(insured, default=None)
+        symbol, number = self.key
+        for line, branch, role in rows:
+            clash = (line, firsts[branch], first_insured, symbol, number)
+            if line != firsts[branch] or (role == INSURED and line != first_insured):
+                self.clashes.append(clash)
+            elif first_insured is None:
+                self.orphans.append(clash)
+
+
 class _Staging:
     """The file's valid rows in a TEMP table; the SQL here is built from this module's own
     names only, values travel as parameters or through COPY."""
@@ -612,6 +674,7 @@ class _Staging:
         self.resolved = 0
         self.movers = 0  # rows with 旧記号・旧番号・旧枝番
         self.orphans_checked = False  # the dependents without an insured person (a first load)
+        self.order = _KeyOrder()  # the checks across rows, as the rows come (`load`)
         self.cursor = connection.cursor()
         if self.postgres:
             self.execute("SELECT set_config('work_mem', %s, true)", [WORK_MEM])
@@ -632,6 +695,8 @@ class _Staging:
 
     def load(self, rows: Iterable[tuple]) -> None:
         columns = ", ".join(COLUMNS)
+        order = self.order
+        see = order.see
         if self.postgres:
             # Binary: the rows' ints, dates and texts go as they are (nothing to format and
             # parse back as text on either side).
@@ -640,25 +705,38 @@ class _Staging:
                 copy.set_types([sql_type.split("(")[0] for _name, sql_type in STAGING])
                 for row in rows:
                     copy.write_row(row)
+                    see(row)
                     if row[-1] is not None:
                         self.movers += 1
-            self.execute(f"CREATE INDEX ON {self.table} (symbol, number, branch)")
-            self.analyze(self.table, "symbol, number, branch, role, old_symbol", temporary=True)
-            return
-        placeholders = ", ".join(["%s"] * len(COLUMNS))
-        insert = f"INSERT INTO {self.table} ({columns}) VALUES ({placeholders})"  # noqa: S608
-        batch: list[tuple] = []
-        for row in rows:
-            batch.append(row)
-            if row[-1] is not None:
-                self.movers += 1
-            if len(batch) == SQLITE_BATCH:
+        else:
+            placeholders = ", ".join(["%s"] * len(COLUMNS))
+            insert = f"INSERT INTO {self.table} ({columns}) VALUES ({placeholders})"  # noqa: S608
+            batch: list[tuple] = []
+            for row in rows:
+                batch.append(row)
+                see(row)
+                if row[-1] is not None:
+                    self.movers += 1
+                if len(batch) == SQLITE_BATCH:
+                    self.cursor.executemany(insert, batch)
+                    batch.clear()
+            if batch:
                 self.cursor.executemany(insert, batch)
-                batch.clear()
-        if batch:
-            self.cursor.executemany(insert, batch)
-        self.execute(
-            "CREATE INDEX temp.roster_staging_key ON roster_staging (symbol, number, branch)"
+        order.finish()
+        # The key index serves the checks across rows in SQL (a file out of order) and the
+        # movers' joins; a table rebuilt by `resolve` has its own.
+        if self.movers or not order.ordered:
+            if self.postgres:
+                self.execute(f"CREATE INDEX ON {self.table} (symbol, number, branch)")
+            else:
+                self.execute(
+                    "CREATE INDEX temp.roster_staging_key"
+                    " ON roster_staging (symbol, number, branch)"
+                )
+        self.analyze(
+            self.table,
+            "symbol, number, branch, role, old_symbol, household_id, person_id",
+            temporary=True,
         )
 
     def reject(self, found: list[tuple[int, str]], into: dict[int, list[str]]) -> None:
@@ -679,22 +757,13 @@ class _Staging:
         one household, the old row of a person the file moves elsewhere."""
         rejected: dict[int, list[str]] = {}
         # A first load without movers has no persons in the database that a dependent's
-        # household could have: its dependents without an insured row come out of this sort
-        # too (the household's first insured row is never rejected here).
+        # household could have: its dependents without an insured row are found here too
+        # (the household's first insured row is never rejected here).
         self.orphans_checked = not self.movers and not self.union_has_households()
-        orphans = " OR first_insured IS NULL" if self.orphans_checked else ""
-        # One sort for all: a later row of a key is a duplicate; of the first rows of each
-        # key, an insured one after the household's first insured one is a second insured.
-        clashes = self.fetch(
-            "SELECT line_no, first_line, first_insured, symbol, number FROM (SELECT line_no,"  # noqa: S608
-            " role, symbol, number, first_line, MIN(line_no)"
-            " FILTER (WHERE role = 'insured' AND line_no = first_line)"
-            " OVER (PARTITION BY symbol, number) AS first_insured"
-            " FROM (SELECT line_no, role, symbol, number, MIN(line_no)"
-            f" OVER (PARTITION BY symbol, number, branch) AS first_line FROM {self.table}) k"
-            ") ranked WHERE line_no <> first_line"
-            f" OR (role = 'insured' AND line_no <> first_insured){orphans}"
-        )
+        if self.order.ordered:
+            clashes = self.order.clashes + (self.order.orphans if self.orphans_checked else [])
+        else:
+            clashes = self.clashes_in_sql()
         self.reject(
             [
                 (line, f"{first}行目と同じ記号・番号・枝番の行です")
@@ -721,6 +790,23 @@ class _Staging:
             rejected,
         )
         return rejected
+
+    def clashes_in_sql(self) -> list[tuple]:
+        """What `_KeyOrder` finds, from the staging table whatever the rows' order: one sort
+        for all. A later row of a key is a duplicate; of the first rows of each key, an
+        insured one after the household's first insured one is a second insured; with
+        `orphans_checked`, the rows of a household without an insured first row."""
+        orphans = " OR first_insured IS NULL" if self.orphans_checked else ""
+        return self.fetch(
+            "SELECT line_no, first_line, first_insured, symbol, number FROM (SELECT line_no,"  # noqa: S608
+            " role, symbol, number, first_line, MIN(line_no)"
+            " FILTER (WHERE role = 'insured' AND line_no = first_line)"
+            " OVER (PARTITION BY symbol, number) AS first_insured"
+            " FROM (SELECT line_no, role, symbol, number, MIN(line_no)"
+            f" OVER (PARTITION BY symbol, number, branch) AS first_line FROM {self.table}) k"
+            ") ranked WHERE line_no <> first_line"
+            f" OR (role = 'insured' AND line_no <> first_insured){orphans}"
+        )
 
     def union_has_households(self) -> bool:
         return bool(
@@ -971,11 +1057,15 @@ def _apply(
     full: bool,
     listed: int,
 ) -> None:
-    # New households; the new persons find theirs by key when they are inserted.
+    # New households, in the order of their first rows: their ids follow the file (its key
+    # order, as a roster comes), and the new persons, inserted in that order too, append to
+    # their indexes. (Sorting by the first line's number, not by the keys' text in the
+    # database's collation, costs a fraction at a million rows.) The new persons find their
+    # households by key when they are inserted.
     households = staging.execute(
         "INSERT INTO kosmo_household (union_id, symbol, number)"  # noqa: S608
-        f" SELECT DISTINCT %s, symbol, number FROM {staging.table} WHERE household_id IS NULL"
-        " ORDER BY symbol, number",
+        f" SELECT %s, symbol, number FROM {staging.table} WHERE household_id IS NULL"
+        " GROUP BY symbol, number ORDER BY MIN(line_no)",
         [union.pk],
     )
     analyze_if_grown(staging, "kosmo_household", households, "union_id, symbol, number")
