@@ -47,6 +47,7 @@ HEADER = [
     "記号", "番号", "枝番", "区分", "続柄", "氏名", "カナ氏名", "生年月日", "性別",
     "資格取得日", "資格喪失日", "郵便番号", "住所",
 ]  # fmt: skip
+HOUSEHOLD_COLUMNS = "id, union_id, symbol, number"
 PERSON_COLUMNS = (
     "household_id, branch, role, relationship, family_name, given_name, family_name_kana,"
     " given_name_kana, sex, birth_date, qualified_on, disqualified_on, postal_code, address,"
@@ -177,15 +178,30 @@ def person_rows() -> bytes:
     return data.getvalue()
 
 
-def copy_into_person(rows: bytes) -> None:
+def household_rows() -> bytes:
+    from django.db import connection
+
+    data = io.BytesIO()
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(f"COPY (SELECT {HOUSEHOLD_COLUMNS} FROM kosmo_household) TO STDOUT") as copy,  # noqa: S608
+    ):
+        for chunk in copy:
+            data.write(chunk)
+    return data.getvalue()
+
+
+def copy_into_person(rows: bytes, households: bytes | None = None) -> None:
+    """COPY `rows` into kosmo_person in one transaction (after `households` into
+    kosmo_household, with their ids, if given); the foreign keys are checked at COMMIT."""
     from django.db import connection, transaction
 
-    with (
-        transaction.atomic(),
-        connection.cursor() as cursor,
-        cursor.copy(f"COPY kosmo_person ({PERSON_COLUMNS}) FROM STDIN") as copy,
-    ):
-        copy.write(rows)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if households is not None:
+            with cursor.copy(f"COPY kosmo_household ({HOUSEHOLD_COLUMNS}) FROM STDIN") as copy:
+                copy.write(households)
+        with cursor.copy(f"COPY kosmo_person ({PERSON_COLUMNS}) FROM STDIN") as copy:
+            copy.write(rows)
 
 
 def timed(into: list[float], function, **kwargs):
@@ -211,6 +227,7 @@ def measure(folder: Path, rows: int, repeat: int) -> dict:
     times: dict[str, list[float]] = {
         "raw COPY (plain table)": [],
         "COPY into kosmo_person": [],
+        "COPY into kosmo_household + kosmo_person": [],
         "first load": [],
         "full roster again": [],
         "full roster, 1 % changed": [],
@@ -252,12 +269,22 @@ def measure(folder: Path, rows: int, repeat: int) -> dict:
             force=True,
         )
         assert monthly.updated == changed_rows, monthly.updated
-        persons = person_rows()
+        persons, households = person_rows(), household_rows()
         with connection.cursor() as cursor:
             cursor.execute("TRUNCATE kosmo_personchange, kosmo_person CASCADE")
             cursor.execute("VACUUM ANALYZE kosmo_person")
         timed(times["COPY into kosmo_person"], copy_into_person, rows=persons)
-        del persons
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE kosmo_personchange, kosmo_person, kosmo_household CASCADE")
+            cursor.execute("VACUUM ANALYZE kosmo_person")
+            cursor.execute("VACUUM ANALYZE kosmo_household")
+        timed(
+            times["COPY into kosmo_household + kosmo_person"],
+            copy_into_person,
+            rows=persons,
+            households=households,
+        )
+        del persons, households
     medians = {label: statistics.median(values) for label, values in times.items()}
     return {
         "rows": rows,
@@ -270,6 +297,9 @@ def measure(folder: Path, rows: int, repeat: int) -> dict:
         "ratio_to_copy_into_kosmo_person": round(
             medians["COPY into kosmo_person"] / medians["first load"], 3
         ),
+        "ratio_to_copy_into_both_tables": round(
+            medians["COPY into kosmo_household + kosmo_person"] / medians["first load"], 3
+        ),
         "monthly_vs_full_changed": round(
             medians["1 % 異動 file"] / medians["full roster, 1 % changed"], 3
         ),
@@ -281,20 +311,21 @@ def lines(figure: dict) -> list[str]:
     out = [
         f"Roster import of {figure['rows']:,} persons ({figure['file_mb']} MB CSV; 1 % = "
         f"{figure['changed_rows']:,} changed):",
-        f"  {'':28} {'median s':>9} {'fastest s':>9} {'rows/s':>10}",
+        f"  {'':40} {'median s':>9} {'fastest s':>9} {'rows/s':>10}",
     ]
     for label, seconds in figure["seconds"].items():
         rate = figure["rows_per_s"][label]
         if label == "1 % 異動 file":
             rate = round(figure["changed_rows"] / seconds)
-        out.append(f"  {label:28} {seconds:9.2f} {figure['fastest'][label]:9.2f} {rate:10,}")
-    goal = "met" if figure["ratio_to_copy_into_kosmo_person"] >= 0.5 else "missed"
+        out.append(f"  {label:40} {seconds:9.2f} {figure['fastest'][label]:9.2f} {rate:10,}")
     out.append(
-        f"  first load = {figure['ratio_to_copy_into_kosmo_person']:.3f}x the COPY of its own "
-        f"persons into kosmo_person (goal >= 0.5x: {goal}), "
-        f"{figure['ratio_to_raw_copy']:.3f}x the raw COPY of the file into a plain text table "
-        f"(rows/s); the 1 % 異動 file takes {figure['monthly_vs_full_changed']:.2f}x the time "
-        "of the full roster with the same changes"
+        "  first load (rows/s) = "
+        f"{figure['ratio_to_copy_into_kosmo_person']:.3f}x the COPY of its persons into "
+        f"kosmo_person, {figure['ratio_to_copy_into_both_tables']:.3f}x the COPY of its "
+        "households and persons into both tables (issue 19's goal: >= 0.5x), "
+        f"{figure['ratio_to_raw_copy']:.3f}x the raw COPY of the file into a plain text table; "
+        f"the 1 % 異動 file takes {figure['monthly_vs_full_changed']:.2f}x the time of the full "
+        "roster with the same changes"
     )
     return out
 
