@@ -603,3 +603,87 @@ def test_a_file_out_of_key_order_is_checked_across_rows_all_the_same(union, tmp_
     assert list(
         Household.objects.filter(union=union).order_by("pk").values_list("number", flat=True)
     ) == ["10001", "10002"]  # in the order of their first rows
+
+
+def _roster_rows(rng, *, old_key_at=None):
+    """Random roster rows in 記号・番号 order: households of 0–4 rows with repeated keys,
+    second insured rows, households without an insured row, bad values, and 記号 with the
+    characters COPY escapes."""
+    rows = []
+    symbols = ["1001", "1002", "10\\2", "10\t3", "2001"]
+    for symbol in sorted(symbols):
+        for number in ("00001", "00002", "00010"):
+            for _ in range(rng.choice([0, 1, 2, 2, 2, 3, 4])):
+                insured = rng.random() < 0.45
+                branch = rng.choice(["00", "01", "02", "1"])
+                birth = rng.choice(["1980-01-01", "1980/2/3", "19800101", "2030-01-01"])
+                rows.append(
+                    [f'"{symbol}"', number, branch,
+                     "被保険者" if insured else "被扶養者", "本人" if insured else "子",
+                     rng.choice(["山田 太郎", "山田\u3000花子", "山田"]), "ヤマダ タロウ", birth,
+                     rng.choice(["男", "女", "2"]), "2015-04-01", "",
+                     rng.choice(["160-0023", ""]), "東京都新宿区西新宿2-8-1", "", "", "", ""]
+                )  # fmt: skip
+    if old_key_at is not None:  # a valid row, so that it reaches the tables
+        rows[old_key_at][5:9] = ["山田 太郎", "ヤマダ タロウ", "1980-01-01", "男"]
+        rows[old_key_at][-3:] = ["1001", "00099", "00"]
+    return [",".join(row) for row in rows]
+
+
+@pytest.mark.parametrize("kind", ["ordered", "out of order", "with an old key"])
+@pytest.mark.parametrize("seed", range(3))
+def test_a_first_load_straight_into_the_tables_gives_what_staging_gives(
+    kind, seed, tmp_path, monkeypatch
+):
+    """On PostgreSQL a first load of a file in 記号・番号 order goes straight into the tables
+    (`_first_load`); a file out of order or naming an old key is read again through staging.
+    Either way: the same persons, households (in the same order), counts and rejections as
+    through staging alone."""
+    import random
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    import kosmo.roster
+    from kosmo.insurer_numbers import check_digit
+    from tests.conftest import require
+
+    require(connection.vendor == "postgresql", "the straight first load needs PostgreSQL")
+    rng = random.Random(seed)
+    rows = _roster_rows(rng, old_key_at=7 if kind == "with an old key" else None)
+    if kind == "out of order":
+        rows.reverse()
+    header = f"{HEADER},メールアドレス,旧記号,旧番号,旧枝番"
+    path = write(tmp_path, "roster.csv", *rows, header=header)
+
+    def load(union, straight):
+        monkeypatch.setattr(kosmo.roster, "FIRST_LOAD_WITHOUT_STAGING", straight)
+        with CaptureQueriesContext(connection) as queries:
+            result = run(union, path, full=True)
+        persons = Person.objects.filter(household__union=union).order_by(
+            "household__symbol", "household__number", "branch"
+        )
+        return (
+            [(r.line, r.reasons) for r in result.rejections],
+            (result.rows_total, result.created, result.updated, result.missing),
+            list(
+                Household.objects.filter(union=union)
+                .order_by("pk")
+                .values_list("symbol", "number")
+            ),
+            list(persons.values_list("household__symbol", "household__number", "branch",
+                                     "role", "relationship", "given_name", "birth_date",
+                                     "sex", "postal_code")),
+            " ".join(query["sql"] for query in queries.captured_queries),
+        )  # fmt: skip
+
+    straight = load(factories.UnionFactory(insurer_number="06139992", slug="a"), True)
+    other = f"0613998{check_digit('0613998')}"
+    staged = load(factories.UnionFactory(insurer_number=other, slug="b"), False)
+
+    assert straight[:4] == staged[:4]
+    assert straight[0] and straight[3]  # rows were rejected and persons made
+    assert "pg_get_serial_sequence" in straight[4] and "pg_get_serial_sequence" not in staged[4]
+    assert ("roster_staging" in straight[4]) == (kind != "ordered")
+    if kind == "ordered":
+        assert any("\\" in symbol for symbol, _number in straight[2])
