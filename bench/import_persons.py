@@ -13,17 +13,20 @@ measures, `--repeat` times each (median and fastest are printed):
   of text columns, no index, no constraint: the floor for loading these bytes;
 - `COPY into kosmo_person`: the persons the import made (ids resolved) COPYed straight into
   the empty kosmo_person, with its indexes, checks and foreign keys: the floor for this schema;
+- `COPY into kosmo_household + kosmo_person`: its households and persons COPYed into both
+  empty tables in one transaction: the floor for the rows the import writes;
 - `first load`: `import_persons` into a union without persons (households and persons made);
 - `full roster again`: the same file (`force=True`): every row compared, nothing changes;
 - `full roster, 1 % changed`: the roster with 1 % of the persons' addresses changed (`--full`);
 - `1 % 異動 file`: only those changed rows (the monthly file), on the same database state.
 
-The first load's rows/s is reported as a ratio to both COPYs. The goal (issue 19: ≥ 0.5×) is
-measured against the COPY into kosmo_person, as import_claims is against its rows COPYed into
-medical_claim: the same persons into the same table, with its indexes, checks and foreign keys
-(checked at COMMIT, as the import's are); the import also creates the households, which that
-COPY does not. The raw COPY into a text table is the floor for the bytes only: a COPY of the
-finished persons into kosmo_person already takes 4–12 times as long.
+The first load's rows/s is reported as a ratio to the three COPYs. The goal (issue 19: ≥ 0.5×)
+is measured against the COPY into kosmo_person, as import_claims is against its rows COPYed
+into medical_claim: the same persons into the same table, with its indexes, checks and foreign
+keys (checked at COMMIT, as the import's are); the import also creates the households, which
+that COPY does not (the COPY into both tables does). The raw COPY into a text table is the
+floor for the bytes only: a COPY of the finished persons into kosmo_person already takes 4–12
+times as long.
 """
 
 from __future__ import annotations
@@ -318,14 +321,15 @@ def lines(figure: dict) -> list[str]:
         if label == "1 % 異動 file":
             rate = round(figure["changed_rows"] / seconds)
         out.append(f"  {label:40} {seconds:9.2f} {figure['fastest'][label]:9.2f} {rate:10,}")
+    goal = "met" if figure["ratio_to_copy_into_kosmo_person"] >= 0.5 else "missed"
     out.append(
-        "  first load (rows/s) = "
-        f"{figure['ratio_to_copy_into_kosmo_person']:.3f}x the COPY of its persons into "
-        f"kosmo_person, {figure['ratio_to_copy_into_both_tables']:.3f}x the COPY of its "
-        "households and persons into both tables (issue 19's goal: >= 0.5x), "
-        f"{figure['ratio_to_raw_copy']:.3f}x the raw COPY of the file into a plain text table; "
-        f"the 1 % 異動 file takes {figure['monthly_vs_full_changed']:.2f}x the time of the full "
-        "roster with the same changes"
+        f"  first load (rows/s) = {figure['ratio_to_copy_into_kosmo_person']:.3f}x the COPY of "
+        f"its persons into kosmo_person (issue 19's goal >= 0.5x: {goal}), "
+        f"{figure['ratio_to_copy_into_both_tables']:.3f}x the COPY of its households and "
+        f"persons into both tables, {figure['ratio_to_raw_copy']:.3f}x the raw COPY of the "
+        f"file into a plain text table; the 1 % 異動 file takes "
+        f"{figure['monthly_vs_full_changed']:.2f}x the time of the full roster with the same "
+        "changes"
     )
     return out
 
