@@ -16,6 +16,8 @@ measures, `--repeat` times each (median and fastest are printed):
 - `COPY into kosmo_household + kosmo_person`: its households and persons COPYed into both
   empty tables in one transaction: the floor for the rows the import writes;
 - `first load`: `import_persons` into a union without persons (households and persons made);
+- `first load, file out of order`: the same rows in reverse order, which the import reads
+  through its staging table (a file in 記号・番号 order goes straight into the tables);
 - `full roster again`: the same file (`force=True`): every row compared, nothing changes;
 - `full roster, 1 % changed`: the roster with 1 % of the persons' addresses changed (`--full`);
 - `1 % 異動 file`: only those changed rows (the monthly file), on the same database state.
@@ -225,6 +227,11 @@ def measure(folder: Path, rows: int, repeat: int) -> dict:
     write_roster(full_path, rows)
     write_roster(changed_path, rows, changed_every=100)
     changed_rows = write_roster(monthly_path, rows, changed_every=100, only_changed=True)
+    # The same rows, households last first: out of 記号・番号 order from its second household.
+    unordered_path = folder / f"roster-{rows}-unordered.csv"
+    header, *lines = full_path.read_bytes().splitlines(keepends=True)
+    unordered_path.write_bytes(header + b"".join(reversed(lines)))
+    del lines
     size = full_path.stat().st_size / 1e6
     say(f"== {rows:,} persons ({size:.1f} MB, UTF-8); 1 % = {changed_rows:,} changed ==")
     times: dict[str, list[float]] = {
@@ -232,6 +239,7 @@ def measure(folder: Path, rows: int, repeat: int) -> dict:
         "COPY into kosmo_person": [],
         "COPY into kosmo_household + kosmo_person": [],
         "first load": [],
+        "first load, file out of order": [],
         "full roster again": [],
         "full roster, 1 % changed": [],
         "1 % 異動 file": [],
@@ -239,6 +247,15 @@ def measure(folder: Path, rows: int, repeat: int) -> dict:
     for round_no in range(repeat):
         say(f"round {round_no + 1}/{repeat}")
         timed(times["raw COPY (plain table)"], raw_copy, path=full_path)
+        union = reset_union()
+        unordered = timed(
+            times["first load, file out of order"],
+            import_persons,
+            union=union,
+            source=unordered_path,
+            force=True,
+        )
+        assert unordered.created == rows and not unordered.rejections
         union = reset_union()
         first = timed(
             times["first load"], import_persons, union=union, source=full_path, force=True
