@@ -16,7 +16,7 @@ made again only when the sizes change.
 Each round runs the real task function (every event under way: here the one event) and
 times it, and the grouped sum of steps (`queries.step_totals`) alone. The EXPLAIN ANALYZE of
 that grouped sum is printed. Goal: the whole refresh < 10 s. Figures go to
-bench/results/walking_ranking.json.
+bench/results/wellness_walking_ranking.json.
 """
 
 from __future__ import annotations
