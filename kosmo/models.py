@@ -261,8 +261,14 @@ class Person(models.Model):
         MALE = "1", _("男")
         FEMALE = "2", _("女")
 
+    # No index of its own: the unique (household, branch) index leads with it (migration 0009
+    # drops the old one by name, as AlterField would drop household_single_insured too).
     household = models.ForeignKey(
-        Household, verbose_name=_("世帯"), on_delete=models.PROTECT, related_name="persons"
+        Household,
+        verbose_name=_("世帯"),
+        on_delete=models.PROTECT,
+        related_name="persons",
+        db_index=False,
     )
     role = models.CharField(_("区分"), max_length=16, choices=Role.choices)
     relationship = models.CharField(_("続柄"), max_length=16, choices=Relationship.choices)
