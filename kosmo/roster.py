@@ -574,6 +574,18 @@ def _plain_row_parser(union: Union, ix: dict[str, int], today: dt.date):
     return plain
 
 
+def _checked_rows(
+    union: Union, records: Records, result: RosterResult, today: dt.date
+) -> Iterator[tuple]:
+    """The file's rows to stage, each checked on its own (`_valid_rows`)."""
+    return _valid_rows(
+        _plain_row_parser(union, records.index, today),
+        _row_parser(union, records.index, today),
+        records,
+        result,
+    )
+
+
 def _valid_rows(plain, parse, records: Records, result: RosterResult) -> Iterator[tuple]:
     """The rows to stage, as (line, *values); the rejected ones go to `result`. A row takes
     the quick path (`plain`) if it can, else `parse`, which says what is wrong with it."""
@@ -622,14 +634,7 @@ def _through_staging(
     database there, then applied. The rows rejected in SQL, with their reasons."""
     staging = _Staging(union)
     try:
-        staging.load(
-            _valid_rows(
-                _plain_row_parser(union, records.index, today),
-                _row_parser(union, records.index, today),
-                records,
-                result,
-            )
-        )
+        staging.load(_checked_rows(union, records, result, today))
     finally:
         records.close()
     rejected = staging.check_across_rows()
@@ -654,15 +659,10 @@ def _first_load(
     and gives None: the caller reads the file again through staging."""
     savepoint = transaction.savepoint()
     order = _KeyOrder()
-    rows = _valid_rows(
-        _plain_row_parser(union, records.index, today),
-        _row_parser(union, records.index, today),
-        records,
-        result,
-    )
+    rows = _checked_rows(union, records, result, today)
     groups = order.households(rows)
     households = io.StringIO()  # their COPY text: a few bytes each, not a row object
-    created = 0
+    created = made = 0  # persons, households
     block = FIRST_ID_BLOCK
     with connection.cursor() as cursor:
         # The sequence by name: nextval then costs a fraction of looking it up for each id.
@@ -685,6 +685,7 @@ def _first_load(
                     for row in group:
                         copy.write_row((household_id, *row[3:17]))
                     created += len(group)
+                    made += 1
                     group = next(groups, None)
         records.close()
         if not order.ordered or order.moved:
@@ -698,12 +699,8 @@ def _first_load(
         with cursor.copy("COPY kosmo_household (id, union_id, symbol, number) FROM STDIN") as copy:
             while chunk := households.read(1 << 20):
                 copy.write(chunk)
-        for table, inserted, columns in (
-            ("kosmo_household", order.households_seen, HOUSEHOLD_STATISTICS),
-            ("kosmo_person", created, PERSON_STATISTICS),
-        ):
-            if inserted >= ANALYZE_AFTER:
-                cursor.execute(f"ANALYZE {table} ({columns})")
+        analyze_if_grown(cursor, "kosmo_household", made, HOUSEHOLD_STATISTICS)
+        analyze_if_grown(cursor, "kosmo_person", created, PERSON_STATISTICS)
     transaction.savepoint_commit(savepoint)
     result.created = created
     rejected: dict[int, list[str]] = {}
@@ -734,30 +731,32 @@ class _KeyOrder:
     記号, 番号), as `clashes_in_sql` gives it; `orphans` are the rows of households without
     an insured row (not also a clash), which count only on a first load."""
 
-    __slots__ = ("ordered", "moved", "households_seen", "clashes", "orphans", "key", "rows")
+    __slots__ = ("ordered", "moved", "clashes", "orphans", "key", "rows")
 
     def __init__(self) -> None:
         self.ordered = True
         self.moved = False  # `households` met a row with an old key
-        self.households_seen = 0
         self.clashes: list[tuple] = []
         self.orphans: list[tuple] = []
         self.key: tuple[str, str] | None = None
         self.rows: list[tuple[int, str, str]] = []  # (line, 枝番, 区分) of the household
 
-    def see(self, row: tuple) -> None:
-        """Take a staged row (line, 記号, 番号, 枝番, 区分, …)."""
+    def see(self, row: tuple) -> set[int] | frozenset[int] | None:
+        """Take a staged row (line, 記号, 番号, 枝番, 区分, …). When it begins another
+        household, the one before is checked (`finish`): its lines found, else None."""
         key = row[1:3]
+        found = None
         if key != self.key:
             if not self.ordered:
-                return
-            self.finish()
+                return None
+            found = self.finish()
             if self.key is not None and key < self.key:
                 self.ordered = False
                 self.clashes, self.orphans = [], []
-                return
+                return found
             self.key = key
         self.rows.append((row[0], row[3], row[4]))
+        return found
 
     def households(self, rows: Iterable[tuple]) -> Iterator[list[tuple]]:
         """The staged rows of each household as its last row passes, less the rows that clash
@@ -769,28 +768,16 @@ class _KeyOrder:
             if row[-1] is not None:
                 self.moved = True
                 return
-            key = row[1:3]
-            if key != self.key:
-                if group and (kept := self._kept(group)):
+            found = self.see(row)
+            if not self.ordered:
+                return
+            if found is not None:  # the household before this row is complete
+                if kept := _kept(group, found):
                     yield kept
-                if self.key is not None and key < self.key:
-                    self.ordered = False
-                    return
-                self.key, group = key, []
+                group = []
             group.append(row)
-            self.rows.append((row[0], row[3], row[4]))
-        if group and (kept := self._kept(group)):
+        if kept := _kept(group, self.finish()):
             yield kept
-
-    def _kept(self, group: list[tuple]) -> list[tuple]:
-        self.households_seen += 1
-        found = self.finish()
-        if not found:
-            return group
-        if len(found) == len(group):
-            self.households_seen -= 1
-            return []
-        return [row for row in group if row[0] not in found]
 
     def finish(self) -> set[int] | frozenset[int]:
         """Check the household whose rows have all passed: the lines it found."""
@@ -819,6 +806,11 @@ class _KeyOrder:
                 self.orphans.append(clash)
                 found.add(line)
         return found
+
+
+def _kept(group: list[tuple], found: set[int] | frozenset[int]) -> list[tuple]:
+    """A household's rows less the lines `_KeyOrder.finish` found in it."""
+    return [row for row in group if row[0] not in found] if found else group
 
 
 def _clash_reasons(clashes: Iterable[tuple]) -> list[tuple[int, str]]:
@@ -867,7 +859,7 @@ class _Staging:
     def load(self, rows: Iterable[tuple]) -> None:
         columns = ", ".join(COLUMNS)
         order = self.order
-        see = order.see
+        rows = self._watched(rows)
         if self.postgres:
             # Binary: the rows' ints, dates and texts go as they are (nothing to format and
             # parse back as text on either side).
@@ -876,18 +868,12 @@ class _Staging:
                 copy.set_types(list(STAGING_TYPES.values()))
                 for row in rows:
                     copy.write_row(row)
-                    see(row)
-                    if row[-1] is not None:
-                        self.movers += 1
         else:
             placeholders = ", ".join(["%s"] * len(COLUMNS))
             insert = f"INSERT INTO {self.table} ({columns}) VALUES ({placeholders})"  # noqa: S608
             batch: list[tuple] = []
             for row in rows:
                 batch.append(row)
-                see(row)
-                if row[-1] is not None:
-                    self.movers += 1
                 if len(batch) == SQLITE_BATCH:
                     self.cursor.executemany(insert, batch)
                     batch.clear()
@@ -897,18 +883,18 @@ class _Staging:
         # The key index serves the checks across rows in SQL (a file out of order) and the
         # movers' joins; a table rebuilt by `resolve` has its own.
         if self.movers or not order.ordered:
-            if self.postgres:
-                self.execute(f"CREATE INDEX ON {self.table} (symbol, number, branch)")
-            else:
-                self.execute(
-                    "CREATE INDEX temp.roster_staging_key"
-                    " ON roster_staging (symbol, number, branch)"
-                )
-        self.analyze(
-            self.table,
-            "symbol, number, branch, role, old_symbol, household_id, person_id",
-            temporary=True,
-        )
+            index = "" if self.postgres else f"{self.schema}.roster_staging_key"
+            self.execute(f"CREATE INDEX {index} ON roster_staging (symbol, number, branch)")
+        self.analyze("symbol, number, branch, role, old_symbol, household_id, person_id")
+
+    def _watched(self, rows: Iterable[tuple]) -> Iterator[tuple]:
+        """The rows as they pass into staging: checked across rows (`order`), movers counted."""
+        see = self.order.see
+        for row in rows:
+            see(row)
+            if row[-1] is not None:
+                self.movers += 1
+            yield row
 
     def reject(self, found: list[tuple[int, str]], into: dict[int, list[str]]) -> None:
         """Record (line, reason) pairs and take those lines out of the staging table."""
@@ -930,7 +916,7 @@ class _Staging:
         # A first load without movers has no persons in the database that a dependent's
         # household could have: its dependents without an insured row are found here too
         # (the household's first insured row is never rejected here).
-        self.orphans_checked = not self.movers and not self.union_has_households()
+        self.orphans_checked = not self.movers and not self.union.households.exists()
         if self.order.ordered:
             clashes = self.order.clashes + (self.order.orphans if self.orphans_checked else [])
         else:
@@ -969,32 +955,26 @@ class _Staging:
             f" OR (role = 'insured' AND line_no <> first_insured){orphans}"
         )
 
-    def union_has_households(self) -> bool:
-        return bool(
-            self.fetch("SELECT 1 FROM kosmo_household WHERE union_id = %s LIMIT 1", [self.union.pk])
-        )
-
-    def analyze(self, table: str, columns: str, *, temporary: bool = False) -> None:
-        """Refresh the planner's statistics of `table` (PostgreSQL), for the columns this
-        import joins and filters on only: the text columns' statistics cost the most and no
-        query here needs them. A staging table is sampled lightly (3,000 rows instead of
-        30,000): its row count is exact either way, and its joins need only rough figures."""
+    def analyze(self, columns: str) -> None:
+        """Refresh the planner's statistics of the staging table (PostgreSQL), for the columns
+        this import joins and filters on only: the text columns' statistics cost the most and
+        no query here needs them. It is sampled lightly (3,000 rows instead of 30,000): its row
+        count is exact either way, and its joins need only rough figures."""
         if not self.postgres:
             return
-        if temporary:
-            targets = ", ".join(
-                f"ALTER COLUMN {column} SET STATISTICS {STAGING_STATISTICS}"
-                for column in columns.split(", ")
-            )
-            self.execute(f"ALTER TABLE {table} {targets}")
-        self.execute(f"ANALYZE {table} ({columns})")
+        targets = ", ".join(
+            f"ALTER COLUMN {column} SET STATISTICS {STAGING_STATISTICS}"
+            for column in columns.split(", ")
+        )
+        self.execute(f"ALTER TABLE {self.table} {targets}")
+        self.execute(f"ANALYZE {self.table} ({columns})")
 
     def resolve(self) -> None:
         """Give every row its household_id and person_id from the database (None when new):
         the table is rebuilt with them (CREATE TABLE AS, cheaper than updating every row).
         A union without households yet (a first load) has nothing to find: the ids stay
         None."""
-        if not self.union_has_households():
+        if not self.union.households.exists():
             return
         self.resolved += 1
         name = f"roster_resolved_{self.resolved}"
@@ -1012,9 +992,7 @@ class _Staging:
         for suffix, columns in (("key", "symbol, number, branch"), ("person", "person_id")):
             index = "" if self.postgres else f"{self.schema}.{name}_{suffix}"
             self.execute(f"CREATE INDEX {index} ON {name} ({columns})")
-        self.analyze(
-            self.table, "symbol, number, branch, role, household_id, person_id", temporary=True
-        )
+        self.analyze("symbol, number, branch, role, household_id, person_id")
 
     def check_against_database(self) -> dict[int, list[str]]:
         """Rows that contradict the database: a known key with another birth date, a
@@ -1229,7 +1207,7 @@ def _apply(
         " GROUP BY symbol, number ORDER BY MIN(line_no)",
         [union.pk],
     )
-    analyze_if_grown(staging, "kosmo_household", households, HOUSEHOLD_STATISTICS)
+    analyze_if_grown(staging.cursor, "kosmo_household", households, HOUSEHOLD_STATISTICS)
     table = staging.table
     # Changed persons: compared in SQL, the few that differ read into Python for the audit.
     differs = " OR ".join(
@@ -1301,15 +1279,15 @@ def _apply(
         " AND h.number = s.number WHERE s.person_id IS NULL",
         [union.pk],
     )
-    analyze_if_grown(staging, "kosmo_person", result.created, PERSON_STATISTICS)
+    analyze_if_grown(staging.cursor, "kosmo_person", result.created, PERSON_STATISTICS)
 
 
-def analyze_if_grown(staging: _Staging, table: str, inserted: int, columns: str) -> None:
+def analyze_if_grown(cursor, table: str, inserted: int, columns: str) -> None:
     """Refresh the planner's statistics of a table that just grew a lot (a first load), so the
     joins of this import and the next are planned for its real size (the columns they join
-    on; autovacuum refreshes the others after the COMMIT)."""
-    if inserted >= ANALYZE_AFTER:
-        staging.analyze(table, columns)
+    on; autovacuum refreshes the others after the COMMIT). PostgreSQL only."""
+    if inserted >= ANALYZE_AFTER and connection.vendor == "postgresql":
+        cursor.execute(f"ANALYZE {table} ({columns})")
 
 
 def _json(value):
