@@ -1,12 +1,12 @@
 import datetime as dt
 import random
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from tests import factories
+from tests.concurrency import run_together
 from tests.conftest import require
 from wellness.points import services
 from wellness.points.models import PointEntry
@@ -114,22 +114,9 @@ def test_union_sets_how_long_points_last(rich):
 def test_concurrent_awards_of_one_event_credit_once():
     require(connection.vendor == "postgresql", "concurrency needs PostgreSQL (DATABASE_URL)")
     person = factories.PersonFactory()
-    barrier = threading.Barrier(8)
-    results = []
 
-    def report():
-        try:
-            barrier.wait()
-            results.append(
-                services.award(person, points=10, source="login", key="same", reason="ログイン")
-            )
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=report) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = run_together(
+        lambda _n: services.award(person, points=10, source="login", key="same", reason="ログイン")
+    )
     assert len([r for r in results if r is not None]) == 1
     assert services.balance(person) == 10
