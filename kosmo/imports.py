@@ -15,7 +15,7 @@ import hashlib
 import io
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -304,6 +304,38 @@ def person_lookup(union: Union) -> Callable[[str, str, str, list[str]], PersonId
         return found
 
     return lookup
+
+
+# --- Staging ----------------------------------------------------------------------------------
+
+SQLITE_BATCH = 5_000  # rows per INSERT batch where there is no COPY
+
+
+def stage_rows(
+    cursor, table: str, columns: list[str], rows: Iterable[tuple], *, types: list[str] | None = None
+) -> None:
+    """`rows` into a staging `table` (its `columns`, in order): COPY on PostgreSQL (binary
+    with the columns' `types`: ints, dates and texts go as they are), batched INSERTs on
+    SQLite. The table and column names are the caller's own, never from a file."""
+    names = ", ".join(columns)
+    if connection.vendor == "postgresql":
+        binary = " (FORMAT BINARY)" if types else ""
+        with cursor.copy(f"COPY {table} ({names}) FROM STDIN{binary}") as copy:
+            if types:
+                copy.set_types(types)
+            for row in rows:
+                copy.write_row(row)
+        return
+    placeholders = ", ".join(["%s"] * len(columns))
+    insert = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"  # noqa: S608
+    batch: list[tuple] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == SQLITE_BATCH:
+            cursor.executemany(insert, batch)
+            batch.clear()
+    if batch:
+        cursor.executemany(insert, batch)
 
 
 # --- The import's history -----------------------------------------------------------------------

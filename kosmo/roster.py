@@ -51,6 +51,7 @@ from kosmo.imports import (
     name_of,
     one_import_at_a_time,
     open_source,
+    stage_rows,
     width_error,
 )
 from kosmo.imports import (
@@ -109,7 +110,6 @@ ROLES = {label: role.value for label, role in ROLES.items()}
 RELATIONSHIPS = {label: relationship.value for label, relationship in RELATIONSHIPS.items()}
 SEXES = {label: sex.value for label, sex in SEXES.items()}
 
-SQLITE_BATCH = 5_000
 # Person.email (an EmailField): validate_email accepts up to 320 characters, the column 254.
 EMAIL_MAX_LENGTH = Person._meta.get_field("email").max_length
 ANALYZE_AFTER = 1_000  # rows inserted into a table before its statistics are refreshed
@@ -857,28 +857,14 @@ class _Staging:
         return self.cursor.fetchall()
 
     def load(self, rows: Iterable[tuple]) -> None:
-        columns = ", ".join(COLUMNS)
         order = self.order
-        rows = self._watched(rows)
-        if self.postgres:
-            # Binary: the rows' ints, dates and texts go as they are (nothing to format and
-            # parse back as text on either side).
-            binary = f"COPY {self.table} ({columns}) FROM STDIN (FORMAT BINARY)"
-            with self.cursor.copy(binary) as copy:
-                copy.set_types(list(STAGING_TYPES.values()))
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            placeholders = ", ".join(["%s"] * len(COLUMNS))
-            insert = f"INSERT INTO {self.table} ({columns}) VALUES ({placeholders})"  # noqa: S608
-            batch: list[tuple] = []
-            for row in rows:
-                batch.append(row)
-                if len(batch) == SQLITE_BATCH:
-                    self.cursor.executemany(insert, batch)
-                    batch.clear()
-            if batch:
-                self.cursor.executemany(insert, batch)
+        stage_rows(
+            self.cursor,
+            self.table,
+            COLUMNS,
+            self._watched(rows),
+            types=list(STAGING_TYPES.values()),
+        )
         order.finish()
         # The key index serves the checks across rows in SQL (a file out of order) and the
         # movers' joins; a table rebuilt by `resolve` has its own.

@@ -27,6 +27,7 @@ from typing import IO
 from django.db import connection, transaction
 
 from kosmo.imports import (
+    SQLITE_BATCH,
     ImportResult,
     Records,
     Rejection,
@@ -38,6 +39,7 @@ from kosmo.imports import (
     one_import_at_a_time,
     open_source,
     person_lookup,
+    stage_rows,
     width_error,
 )
 from kosmo.imports import summary_lines as _summary_lines
@@ -56,7 +58,6 @@ CARE_TYPES = {
 MAX_INTEGER = 2_147_483_647
 MAX_DAYS = 31
 MAX_LINE_NO = 32_767
-SQLITE_BATCH = 5_000
 
 
 @dataclass(kw_only=True)
@@ -551,24 +552,10 @@ class _Staging:
         return self.cursor.rowcount
 
     def load(self, rows: Iterable[tuple]) -> None:
-        columns = ", ".join(self.columns)
+        stage_rows(self.cursor, self.table, self.columns, rows)
         if self.postgres:
-            with self.cursor.copy(f"COPY {self.table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
             # Temp tables are never auto-analyzed; the DELETE's plan needs the row counts.
             self.execute(f"ANALYZE {self.table}")
-            return
-        placeholders = ", ".join(["%s"] * len(self.columns))
-        insert = f"INSERT INTO {self.table} ({columns}) VALUES ({placeholders})"  # noqa: S608
-        batch: list[tuple] = []
-        for row in rows:
-            batch.append(row)
-            if len(batch) == SQLITE_BATCH:
-                self.cursor.executemany(insert, batch)
-                batch.clear()
-        if batch:
-            self.cursor.executemany(insert, batch)
 
     def remove_duplicates(self) -> dict[int, int]:
         """{line: first line with the same key} for the later rows of a duplicated key;
